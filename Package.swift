@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+// The layers, bottom to top: C bridges → Netlink, Namespaces → Capabilities (the vocabulary) → Probe →
+// cache, policy, matrix → the two executables. No target depends on one above it.
+import PackageDescription
+
+let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let package = Package(
+    name: "linkcaps",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "linkcaps", targets: ["linkcaps"]),
+        .library(name: "Netlink", targets: ["Netlink"]),
+        .library(name: "Namespaces", targets: ["Namespaces"]),
+        .library(name: "Capabilities", targets: ["Capabilities"]),
+        .library(name: "Probe", targets: ["Probe"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
+        .systemLibrary(name: "CKmod", pkgConfig: "libkmod", providers: [.apt(["libkmod-dev"])]),
+        .target(name: "CShims", dependencies: ["CMnl"]),
+
+        .target(name: "Netlink", dependencies: ["CShims", "CMnl"], swiftSettings: swift5),
+        .target(name: "Namespaces", dependencies: ["CShims", "Netlink"], swiftSettings: swift5),
+        .target(name: "Capabilities", swiftSettings: swift5),
+        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
+
+        .executableTarget(
+            name: "linkcaps",
+            dependencies: [
+                "Probe", "Capabilities",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swift5),
+
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims"], swiftSettings: swift5),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink"],
+                    swiftSettings: swift5),
+    ]
+)

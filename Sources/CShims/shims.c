@@ -1,0 +1,49 @@
+#define _GNU_SOURCE
+#include "CShims.h"
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <linux/capability.h>
+#include <linux/nsfs.h>
+
+const int lc_clone_newnet = CLONE_NEWNET;
+
+int lc_unshare_netns(void) { return unshare(CLONE_NEWNET); }
+
+int lc_setns_net(int fd) { return setns(fd, CLONE_NEWNET); }
+
+int lc_ns_type(int fd) { return ioctl(fd, NS_GET_NSTYPE); }
+
+int lc_ethtool_drvinfo(int fd, const char *ifname, struct lc_drvinfo *out) {
+    struct ethtool_drvinfo info;
+    struct ifreq ifr;
+    memset(&info, 0, sizeof info);
+    memset(&ifr, 0, sizeof ifr);
+    info.cmd = ETHTOOL_GDRVINFO;
+    strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
+    ifr.ifr_data = (char *)&info;
+    int rc;
+    do { rc = ioctl(fd, SIOCETHTOOL, &ifr); } while (rc < 0 && errno == EINTR);
+    if (rc < 0) return -1;
+    memcpy(out->driver, info.driver, sizeof out->driver);
+    memcpy(out->version, info.version, sizeof out->version);
+    memcpy(out->fw_version, info.fw_version, sizeof out->fw_version);
+    memcpy(out->bus_info, info.bus_info, sizeof out->bus_info);
+    out->driver[31] = out->version[31] = out->fw_version[31] = out->bus_info[31] = 0;
+    return 0;
+}
+
+int lc_effective_caps(uint64_t *out) {
+    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
+    struct __user_cap_data_struct data[2];
+    memset(data, 0, sizeof data);
+    if (syscall(SYS_capget, &hdr, data) < 0) return -1;
+    *out = ((uint64_t)data[1].effective << 32) | data[0].effective;
+    return 0;
+}

@@ -1,0 +1,81 @@
+import CShims
+import Glibc
+import Netlink
+
+/// Runs work on a fresh pthread of its own, so that switching network namespace (a per-thread property)
+/// never touches a thread that Swift or anyone else might reuse. The thread ends when the work is done;
+/// one that could not switch back ends without running anything more.
+enum NamespaceThread {
+    private final class Job {
+        let body: () -> Void
+        init(_ body: @escaping () -> Void) { self.body = body }
+    }
+
+    static func run<T>(_ body: @escaping () throws -> T) throws -> T {
+        var outcome: Result<T, Error>?
+        let job = Job { outcome = Result { try body() } }
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(job).toOpaque()
+        let created = pthread_create(&thread, nil, { raw in
+            let job = Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue()
+            job.body()
+            return nil
+        }, context)
+        guard created == 0 else {
+            Unmanaged<Job>.fromOpaque(context).release()
+            throw NamespaceError.system("pthread_create", Errno(created))
+        }
+        pthread_join(thread, nil)
+        return try outcome!.get()
+    }
+
+    /// On the current (dedicated) thread: enter `target`, run `body`, come back and prove it.
+    static func within<T>(_ target: Int32, _ body: () throws -> T) throws -> T {
+        let original = try NamespaceFile.openCurrent()
+        defer { close(original.fd) }
+        guard lc_setns_net(target) == 0 else { throw NamespaceError.system("setns", .current) }
+        let result = Result { try body() }
+        try returnTo(original)
+        return try result.get()
+    }
+
+    /// Switches back and checks that the thread's namespace is the original one again.
+    static func returnTo(_ original: NamespaceFile) throws {
+        guard lc_setns_net(original.fd) == 0 else { throw NamespaceError.switchBackFailed(.current) }
+        guard let now = try? NamespaceFile.identityOfCurrent(), now == original.identity else {
+            throw NamespaceError.switchBackFailed(nil)
+        }
+    }
+}
+
+/// An open nsfs file and the (device, inode) pair that names the namespace while it lives.
+struct NamespaceFile {
+    struct Identity: Equatable { var device: UInt64; var inode: UInt64 }
+
+    let fd: Int32
+    let identity: Identity
+
+    static let currentPath = "/proc/thread-self/ns/net"
+
+    static func openCurrent() throws -> NamespaceFile { try open(currentPath) }
+
+    static func open(_ path: String) throws -> NamespaceFile {
+        let fd: Int32
+        do { fd = try retryingOnInterrupt { Glibc.open(path, O_RDONLY | O_CLOEXEC) } } catch {
+            throw NamespaceError.system("open \(path)", error)
+        }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            let error = Errno.current
+            close(fd)
+            throw NamespaceError.system("fstat \(path)", error)
+        }
+        return NamespaceFile(fd: fd, identity: Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
+    }
+
+    static func identityOfCurrent() throws -> Identity {
+        var info = stat()
+        guard stat(currentPath, &info) == 0 else { throw NamespaceError.system("stat \(currentPath)", .current) }
+        return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}

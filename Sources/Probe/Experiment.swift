@@ -1,0 +1,47 @@
+import Capabilities
+import Netlink
+
+/// A named experiment: what it means for a host-device plugin, version notes for explanations, and the
+/// function that runs it on a fresh lab. Adding a capability is adding one of these.
+struct Experiment {
+    let id: CapabilityID
+    /// One line: what the answer means for a plugin that moves devices.
+    let meaning: String
+    let metadata: CapabilityMetadata
+    let run: (Lab) throws -> Conclusion
+}
+
+/// An experiment's answer before timing is attached.
+struct Conclusion {
+    var state: CapabilityState
+    var summary: String
+    var evidence: Evidence
+
+    init(_ state: CapabilityState, _ summary: String, _ evidence: Evidence = Evidence()) {
+        self.state = state
+        self.summary = summary
+        self.evidence = evidence
+    }
+
+    /// The answer for a request the kernel refused: a refusal for lack of privilege, or with an errno the
+    /// experiment did not expect, says nothing about the kernel's abilities.
+    static func refused(_ error: NetlinkError, _ evidence: Evidence, unsupportedOn expected: Set<Errno>,
+                        meaning: String) -> Conclusion {
+        if error.errno.isPermission {
+            return Conclusion(.inconclusive, "not permitted (\(error.errno.name)): needs CAP_NET_ADMIN", evidence)
+        }
+        if expected.contains(error.errno) {
+            return Conclusion(.unsupported, "\(meaning): \(error.errno.name)" + (error.extack.map { " (\($0))" } ?? ""), evidence)
+        }
+        return Conclusion(.inconclusive, "unexpected \(error.errno.name)" + (error.extack.map { ": \($0)" } ?? ""), evidence)
+    }
+}
+
+/// The names the experiments use inside their scratch namespaces.
+enum ProbeNames {
+    static let original = "lcp0"
+    static let final = "lcf0"
+    static let bystander = "lcq0"
+    static let altName = "lc-probe-altname0"
+    static let newIfindex: Int32 = 4242
+}

@@ -1,0 +1,104 @@
+import Capabilities
+import Glibc
+import Namespaces
+import Netlink
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+public struct ProbeOptions {
+    /// Which experiments to run (nil: all). The cache re-runs only the inconclusive ones.
+    public var only: Set<CapabilityID>?
+    public var linkKinds: [String]
+    /// Asked to load a kernel module for a link kind the kernel does not know; returns a note.
+    /// nil (the default) never loads anything: module loading is a host-wide side effect.
+    public var loadModule: ((String) -> String?)?
+
+    public init(only: Set<CapabilityID>? = nil, linkKinds: [String] = LinkKindChoice.candidates,
+                loadModule: ((String) -> String?)? = nil) {
+        self.only = only
+        self.linkKinds = linkKinds
+        self.loadModule = loadModule
+    }
+}
+
+/// Runs the experiments, each on a fresh lab, and assembles the report.
+public enum Prober {
+    static let experiments: [Experiment] = [
+        .moveSingleRequest, .moveSourceSeesOnlyOriginalName, .moveTargetSeesFinalNameFirst,
+        .moveInFlightRenameOnClash, .moveAtomicOnNameTaken, .moveUpInSameRequest, .renameWhileUp,
+        .altnameFollowsMove, .altnameClashRejected, .moveNewIfindex,
+    ]
+
+    /// What each capability means for a plugin, for renderers.
+    public static func meaning(of id: CapabilityID) -> String {
+        experiments.first { $0.id == id }?.meaning ?? id.rawValue
+    }
+
+    public static func metadata(of id: CapabilityID) -> CapabilityMetadata {
+        experiments.first { $0.id == id }?.metadata ?? CapabilityMetadata()
+    }
+
+    public static func run(_ options: ProbeOptions = ProbeOptions()) throws -> Report {
+        let started = Clock.now
+        let startedAt = Date().formatted(.iso8601)
+        let identity = SystemIdentity.current()
+        let pause = PauseHook.fromEnvironment()
+        let choice: LinkKindChoice
+        do {
+            choice = try LinkKindChoice.choose(candidates: options.linkKinds, loadModule: options.loadModule)
+        } catch let error as NamespaceError where error.errno?.isPermission == true {
+            throw ProbeError.notPermitted(error.description)
+        }
+        guard let kind = choice.kind else { throw ProbeError.noLinkKind(choice.notes) }
+        var results: [String: CapabilityResult] = [:]
+        for experiment in experiments where options.only?.contains(experiment.id) ?? true {
+            results[experiment.id.rawValue] = conduct(experiment, kind: kind, pause: pause)
+        }
+        let loaded = choice.notes.filter { $0.value.hasPrefix("loaded") }.map(\.key)
+        return Report(
+            tool: .init(name: "linkcaps", version: ToolVersion.current),
+            kernel: .init(release: identity.release, version: identity.version),
+            bootId: identity.bootID,
+            probe: .init(id: UUID().uuidString.lowercased(), startedAt: startedAt,
+                         durationMs: Clock.milliseconds(since: started), linkKind: kind,
+                         linkKindNotes: choice.notes, privileged: Privilege.isPrivileged,
+                         modulesLoaded: options.loadModule == nil ? nil : loaded.sorted()),
+            capabilities: results)
+    }
+
+    static func conduct(_ experiment: Experiment, kind: String, pause: PauseHook) -> CapabilityResult {
+        let started = Clock.now
+        var conclusion: Conclusion
+        do {
+            let lab = try Lab(kind: kind, pause: pause)
+            conclusion = try experiment.run(lab)
+        } catch let error as NetlinkError {
+            let evidence = Evidence(errno: error.errno.rawValue, errnoName: error.errno.name, extack: error.extack,
+                                    outcome: "set-up failed: \(error)")
+            conclusion = error.errno.isPermission
+                ? Conclusion(.inconclusive, "not permitted (\(error.errno.name)): needs CAP_NET_ADMIN", evidence)
+                : Conclusion(.inconclusive, "set-up failed: \(error)", evidence)
+        } catch {
+            conclusion = Conclusion(.inconclusive, "set-up failed: \(error)", Evidence(outcome: "\(error)"))
+        }
+        conclusion.evidence.durationMs = Clock.milliseconds(since: started)
+        return CapabilityResult(state: conclusion.state, summary: conclusion.summary, evidence: conclusion.evidence,
+                                metadata: experiment.metadata)
+    }
+}
+
+/// Monotonic time for durations.
+enum Clock {
+    static var now: UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    static func milliseconds(since start: UInt64) -> Double {
+        (Double(now - start) / 1_000_00).rounded() / 10
+    }
+}

@@ -1,0 +1,70 @@
+import CShims
+import Glibc
+
+/// The few host facts every report needs and every caller (the plugin included) can read without
+/// libkmod: kernel release and version, boot id, and whether we act with privilege in the initial user
+/// namespace.
+public struct SystemIdentity: Equatable, Sendable {
+    public var release: String
+    public var version: String
+    public var bootID: String
+
+    public static func current() -> SystemIdentity {
+        var name = utsname()
+        uname(&name)
+        let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let version = withUnsafeBytes(of: &name.version) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let bootID = readSmallFile("/proc/sys/kernel/random/boot_id")?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+        return SystemIdentity(release: release, version: version, bootID: bootID)
+    }
+}
+
+/// CAP_NET_ADMIN (bit 12) and CAP_SYS_ADMIN (bit 21) in the effective set of the calling thread.
+public enum Privilege {
+    public static var effectiveCapabilities: UInt64? {
+        var caps: UInt64 = 0
+        return lc_effective_caps(&caps) == 0 ? caps : nil
+    }
+
+    public static var hasNetAdmin: Bool { (effectiveCapabilities ?? 0) & (1 << 12) != 0 }
+
+    /// Whether we run in the initial user namespace (not inside `unshare -U`): only then do our answers
+    /// speak for the host as root would see it.
+    public static var inInitialUserNamespace: Bool {
+        guard let map = readSmallFile("/proc/self/uid_map") else { return false }
+        let fields = map.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" })
+        return fields.count == 3 && fields[0] == "0" && fields[1] == "0" && fields[2] == "4294967295"
+    }
+
+    public static var isPrivileged: Bool { hasNetAdmin && inInitialUserNamespace }
+}
+
+/// Reads a small text file (procfs, sysfs) in one go.
+public func readSmallFile(_ path: String, limit: Int = 65536) -> String? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes = [UInt8](repeating: 0, count: limit)
+    var total = 0
+    while total < limit {
+        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, limit - total) }
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { break }
+        total += n
+    }
+    return String(decoding: bytes[..<total], as: UTF8.self)
+}
+
+extension String {
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}
+
+extension Set where Element == Character {
+    static let whitespacesAndNewlines: Set<Character> = [" ", "\n", "\t", "\r"]
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Linkcaps: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "linkcaps",
+        abstract: "Finds out, by trying it, what this kernel does when a link is moved to another network namespace and renamed.",
+        version: "0.1.0",
+        subcommands: [ProbeCommand.self],
+        defaultSubcommand: ProbeCommand.self)
+}
