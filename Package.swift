@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Namespaces", targets: ["Namespaces"]),
         .library(name: "Capabilities", targets: ["Capabilities"]),
         .library(name: "Probe", targets: ["Probe"]),
+        .library(name: "Policy", targets: ["Policy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,11 +28,12 @@ let package = Package(
         .target(name: "Namespaces", dependencies: ["CShims", "Netlink"], swiftSettings: swift5),
         .target(name: "Capabilities", swiftSettings: swift5),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
+        .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
 
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities",
+                "Probe", "Capabilities", "Policy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
