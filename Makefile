@@ -19,7 +19,7 @@ build: deps-build
 	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps
 
 test: deps-build deps-test
-	mkdir -p .build && $(SWIFT) test 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 bench: deps-build deps-bench build
 	Benchmarks/run

@@ -43,36 +43,39 @@ dk_parse_sources() {
          if (t && u != "") print u "|" s "|" k }' "$1"
 }
 
-# Write the private apt tree (sources, state, cache) and set DK_APT_OPTS to use it.
-dk_private_apt() {
-  local apt=$DK_BUILD/apt main_uri="" main_key="" sec_uri="" sec_key="" uris suites key suite
-  local main_suites="" sec_suites=""
+# Print the private deb822 sources: the system's main and security URIs (and keyrings) with the
+# suites of DK_PRIVATE_SUITES. Nothing here names a mirror; it all comes from SOURCES_FILE.
+dk_private_sources() {
+  local main_uri="" main_key="" sec_uri="" sec_key="" uris suites key suite main_suites="" sec_suites=""
   while IFS='|' read -r uris suites key; do
     # The stanza carrying the bare codename is the main archive, the one with <codename>-security the
     # security archive. Keep only the first URI of each.
     if [[ " $suites " == *" $DK_CODENAME "* && -z $main_uri ]]; then main_uri=${uris%% *}; main_key=$key; fi
     if [[ " $suites " == *" $DK_CODENAME-security "* && -z $sec_uri ]]; then sec_uri=${uris%% *}; sec_key=$key; fi
-  done < <(dk_parse_sources "$DK_SYSTEM_SOURCES")
-  [[ -n $main_uri ]] || dk_die "no stanza for suite $DK_CODENAME in $DK_SYSTEM_SOURCES" || return
+  done < <(dk_parse_sources "$1")
+  [[ -n $main_uri ]] || dk_die "no stanza for suite $DK_CODENAME in $1" || return
   for suite in $DK_PRIVATE_SUITES; do
     if [[ $suite == *-security ]]; then sec_suites+=" $suite"; else main_suites+=" $suite"; fi
   done
+  printf 'Types: deb\nURIs: %s\nSuites:%s\nComponents: main\n' "$main_uri" "$main_suites"
+  [[ -z $main_key ]] || printf 'Signed-By: %s\n' "$main_key"
+  if [[ -n $sec_uri && -n $sec_suites ]]; then
+    printf '\nTypes: deb\nURIs: %s\nSuites:%s\nComponents: main\n' "$sec_uri" "$sec_suites"
+    [[ -z $sec_key ]] || printf 'Signed-By: %s\n' "$sec_key"
+  fi
+}
+
+# Write the private apt tree (sources, state, cache) under $DK_BUILD/apt, refresh its lists when stale,
+# and set DK_APT_OPTS to use it.
+dk_private_apt() {
+  local apt=$DK_BUILD/apt sources
+  sources=$(dk_private_sources "$DK_SYSTEM_SOURCES") || return
   mkdir -p "$apt/sources.list.d" "$apt/preferences.d" "$apt/lists/partial" "$apt/cache/archives/partial"
   touch "$apt/status"
-  {
-    printf 'Types: deb\nURIs: %s\nSuites:%s\nComponents: main\n' "$main_uri" "$main_suites"
-    [[ -n $main_key ]] && printf 'Signed-By: %s\n' "$main_key"
-    if [[ -n $sec_uri && -n $sec_suites ]]; then
-      printf '\nTypes: deb\nURIs: %s\nSuites:%s\nComponents: main\n' "$sec_uri" "$sec_suites"
-      [[ -n $sec_key ]] && printf 'Signed-By: %s\n' "$sec_key"
-    fi
-  } >"$apt/sources.list.d/private.sources.new"
   # A changed sources file invalidates the lists.
-  if ! cmp -s "$apt/sources.list.d/private.sources.new" "$apt/sources.list.d/private.sources"; then
-    mv "$apt/sources.list.d/private.sources.new" "$apt/sources.list.d/private.sources"
+  if [[ $sources != "$(cat "$apt/sources.list.d/private.sources" 2>/dev/null)" ]]; then
+    printf '%s\n' "$sources" >"$apt/sources.list.d/private.sources"
     rm -f "$apt/lists/"*_Packages* "$apt/lists/"*Release*
-  else
-    rm "$apt/sources.list.d/private.sources.new"
   fi
   DK_APT_OPTS=(
     -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$apt/sources.list.d"
@@ -178,7 +181,7 @@ dk_deb_field() { dpkg-deb -f "$1" "$2"; }
 dk_depmod() {
   local base=$1 rel=$2 conf
   conf=$(mktemp -d)
-  depmod -C "$conf" -b "$base" "$rel"
+  depmod -C "$conf" -b "$base" "$rel" || { rmdir "$conf"; return 1; }
   rmdir "$conf"
 }
 
@@ -193,21 +196,21 @@ dk_prepare() {
   dir=$DK_BUILD/extract/$key
   if [[ ! -f $dir/.done ]]; then
     rm -rf "$dir"; mkdir -p "$dir/root"
-    for deb in "${debs[@]}"; do dpkg-deb -x "$deb" "$dir/root"; done
+    for deb in "${debs[@]}"; do dpkg-deb -x "$deb" "$dir/root" || return; done
     read -r DK_LAYOUT DK_RELEASE _ DK_MODDIR < <(dk_layout "$dir/root") || return
     # Handed a bare linux-binary-*: the modules and the depmod inputs live in companion packages.
     if [[ $DK_LAYOUT == split ]] && ! dk_has_modules "$dir/root/$DK_MODDIR"; then
       for comp in "linux-modules-$DK_RELEASE" "linux-base-$DK_RELEASE"; do
         [[ " ${debs[*]##*/} " == *" ${comp}_"* ]] && continue
         deb=$(dk_download "$comp") || return
-        debs+=("$deb"); dpkg-deb -x "$deb" "$dir/root"
+        debs+=("$deb"); dpkg-deb -x "$deb" "$dir/root" || return
       done
     fi
     dk_has_modules "$dir/root/$DK_MODDIR" || dk_die "no modules in $DK_MODDIR of ${debs[*]##*/}" || return
     # depmod -b wants BASE/lib/modules; merged-/usr packages only ship usr/lib.
     [[ -e $dir/root/lib ]] || ln -s usr/lib "$dir/root/lib"
     dk_log "depmod: $DK_RELEASE"
-    dk_depmod "$dir/root" "$DK_RELEASE"
+    dk_depmod "$dir/root" "$DK_RELEASE" || return
     printf '%s\n' "${debs[@]}" >"$dir/debs"
     touch "$dir/.done"
   fi
@@ -270,9 +273,9 @@ dk_trim_modules() {
   ((${#missing[@]} == 0)) || dk_log "note: not loadable modules in $rel (built in or absent): ${missing[*]}"
   for path in "${paths[@]}"; do
     mkdir -p "$dest/$(dirname "$path")"
-    cp -p "$src/$path" "$dest/$path"
+    cp -p "$src/$path" "$dest/$path" || return
   done
-  cp -p "$src/modules.builtin" "$src/modules.builtin.modinfo" "$dest/"
+  cp -p "$src/modules.builtin" "$src/modules.builtin.modinfo" "$dest/" || return
   # modules.order only orders what exists; keep the lines of the kept modules (it names them .ko).
   printf '%s\n' "${paths[@]}" | sed -E 's/\.ko\..*$/.ko/' | grep -Fxf - "$src/modules.order" >"$dest/modules.order" || true
   dk_depmod "$base" "$rel"

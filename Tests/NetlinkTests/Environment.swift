@@ -1,0 +1,41 @@
+import Glibc
+import Testing
+
+/// What privileged suites need, and the reason printed when they are skipped.
+enum TestEnvironment {
+    static let isRoot = geteuid() == 0
+    static let rootReason: Comment = "needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN) for real namespaces and links; CI runs as root"
+
+    /// The repository root, from this file's path.
+    static let repository: String = {
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        return parts.joined(separator: "/")
+    }()
+
+    static func fixture(_ relative: String) -> String { repository + "/Fixtures/" + relative }
+}
+
+func readLines(_ path: String) throws -> [String] {
+    guard let file = fopen(path, "r") else { throw POSIXFailure(path: path, code: errno) }
+    defer { fclose(file) }
+    var lines: [String] = []
+    var buffer: UnsafeMutablePointer<CChar>?
+    var capacity = 0
+    while getline(&buffer, &capacity, file) > 0 {
+        let line = String(cString: buffer!).trimmingCharacters(in: ["\n"])
+        if !line.isEmpty && !line.hasPrefix("#") { lines.append(line) }
+    }
+    free(buffer)
+    return lines
+}
+
+struct POSIXFailure: Error { let path: String; let code: Int32 }
+
+extension String {
+    func trimmingCharacters(in set: Set<Character>) -> String {
+        var slice = Substring(self)
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}

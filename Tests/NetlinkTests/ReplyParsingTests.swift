@@ -1,0 +1,76 @@
+import CShims
+@testable import Netlink
+import Testing
+
+/// Parsing of datagrams captured from a real kernel (Fixtures/netlink/<release>/, see CaptureFixtures):
+/// a veth `lcp0` with altname `lc-probe-altname0`, moved and renamed to `lcf0` by one request into a
+/// namespace that holds `lcq0`.
+@Suite("Parsing captured replies and events")
+struct ReplyParsingTests {
+    static let release = "6.18.44-fc-v657"
+
+    func messages(_ file: String) throws -> [LinkMessage] {
+        try readLines(TestEnvironment.fixture("netlink/\(Self.release)/\(file).hex"))
+            .flatMap { LinkMessage.parseAll(NetlinkBytes.fromHex($0)) }
+    }
+
+    @Test func sourceSeesDownThenRemovalUnderTheOriginalName() throws {
+        let events = try messages("source-events").filter { $0.name == "lcp0" || $0.kind == .del }
+        #expect(events.map(\.kind) == [.new, .del])
+        #expect(events.allSatisfy { $0.name == "lcp0" })
+        #expect(events.first?.isUp == false)
+        let removal = try #require(events.last)
+        // Index 3 was taken in the target (by lcq0's peer), so the link got a new one there.
+        let arrival = try #require(try messages("target-events").first)
+        #expect(removal.newIfindex == arrival.index)
+        #expect(removal.newIfindex != removal.index)
+        #expect(removal.newNetnsID != nil)
+        #expect(removal.altNames == ["lc-probe-altname0"])
+        #expect(removal.linkKind == "veth")
+    }
+
+    @Test func targetSeesTheOldNameThenTheRename() throws {
+        let events = try messages("target-events")
+        #expect(events.map(\.kind) == [.new, .new])
+        #expect(events.map(\.name) == ["lcp0", "lcf0"])
+        #expect(events.allSatisfy { $0.altNames == ["lc-probe-altname0"] })
+        #expect(events.first?.mtu == 1500)
+        #expect(events.first?.macAddress?.count == 17)
+    }
+
+    @Test func getLinkReplyDescribesTheMovedLink() throws {
+        let reply = try messages("getlink-reply")
+        #expect(reply.count == 1)
+        #expect(reply.first?.name == "lcf0")
+        #expect(reply.first?.linkKind == "veth")
+    }
+
+    @Test func errorCarriesErrnoAndExtendedAckText() throws {
+        let datagram = try #require(try readLines(TestEnvironment.fixture("netlink/\(Self.release)/error-eexist-extack.hex")).first)
+        var bytes = NetlinkBytes.fromHex(datagram)
+        let ack = bytes.withUnsafeMutableBytes { raw in
+            Acknowledgement(raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self))
+        }
+        #expect(Errno(-ack.errno) == .EEXIST)
+        #expect(ack.message?.contains("altname lc-clash0") == true)
+    }
+
+    @Test func truncatedAndForeignDatagramsYieldNothing() throws {
+        let datagram = try #require(try readLines(TestEnvironment.fixture("netlink/\(Self.release)/getlink-reply.hex")).first)
+        let bytes = NetlinkBytes.fromHex(datagram)
+        #expect(LinkMessage.parseAll(Array(bytes.prefix(20))).isEmpty)
+        #expect(LinkMessage.parseAll([]).isEmpty)
+        var foreign = bytes
+        foreign[4] = 24 // RTM_NEWROUTE
+        #expect(LinkMessage.parseAll(foreign).isEmpty)
+    }
+
+    @Test func errnoIsTypedAndNamed() {
+        #expect(Errno.EEXIST.name == "EEXIST")
+        #expect(Errno.EPERM.isPermission && Errno.EACCES.isPermission && !Errno.EBUSY.isPermission)
+        #expect(Errno.named("EBUSY") == .EBUSY)
+        #expect(Errno(9999).name == "E9999")
+        let error = NetlinkError(errno: .EEXIST, extack: "name taken", operation: "RTM_NEWLINK")
+        #expect(error.description == "RTM_NEWLINK: EEXIST (File exists): name taken")
+    }
+}

@@ -1,0 +1,60 @@
+import CShims
+import Netlink
+import Testing
+
+@Suite("Request encoding against golden bytes")
+struct RequestEncodingTests {
+    typealias B = NetlinkBytes
+    let request = UInt16(NLM_F_REQUEST | NLM_F_ACK)
+
+    @Test func moveAndRenameInOneRequest() {
+        let encoded = LinkRequest.change(index: 4, netnsFD: 7, name: "lcf0").encoded(seq: 1)
+        let expected = B.message(type: 16, flags: request, seq: 1,
+                                 body: B.ifinfo(index: 4) + B.u32(28, 7) + B.string(3, "lcf0"))
+        #expect(encoded == expected)
+        #expect(encoded.count == 52)
+    }
+
+    @Test func moveWithUpAliasAndNewIfindex() {
+        let encoded = LinkRequest.change(index: 9, netnsFD: 5, name: "net1", up: true, alias: "eth9",
+                                         newIfindex: 4242).encoded(seq: 77)
+        let body = B.ifinfo(index: 9, flags: 1, change: 1) + B.u32(28, 5) + B.u32(49, 4242)
+            + B.string(3, "net1") + B.string(20, "eth9")
+        #expect(encoded == B.message(type: 16, flags: request, seq: 77, body: body))
+    }
+
+    @Test func settingDownOnlyTouchesTheUpBit() {
+        let encoded = LinkRequest.change(index: 3, up: false).encoded(seq: 2)
+        #expect(encoded == B.message(type: 16, flags: request, seq: 2, body: B.ifinfo(index: 3, flags: 0, change: 1)))
+    }
+
+    @Test func createVethWithPeer() {
+        let encoded = LinkRequest.create(name: "lcp0", kind: "veth", peerName: "lcp0p").encoded(seq: 3)
+        let peer = B.ifinfo() + B.string(3, "lcp0p")
+        let infoData = B.nest(2, B.nest(1, peer))               // IFLA_INFO_DATA { VETH_INFO_PEER }
+        let linkinfo = B.nest(18, B.string(1, "veth") + infoData) // IFLA_LINKINFO { IFLA_INFO_KIND, ... }
+        let flags = request | UInt16(NLM_F_CREATE | NLM_F_EXCL)
+        #expect(encoded == B.message(type: 16, flags: flags, seq: 3, body: B.ifinfo() + B.string(3, "lcp0") + linkinfo))
+    }
+
+    @Test func addAlternativeName() {
+        let encoded = LinkRequest.addAltName(index: 6, "uplink-a").encoded(seq: 4)
+        let flags = request | UInt16(NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND)
+        let body = B.ifinfo(index: 6) + B.nest(52, B.string(53, "uplink-a"))
+        #expect(encoded == B.message(type: 108, flags: flags, seq: 4, body: body))
+    }
+
+    @Test func deleteGetAndDump() {
+        #expect(LinkRequest.delete(index: 12).encoded(seq: 5)
+            == B.message(type: 17, flags: request, seq: 5, body: B.ifinfo(index: 12)))
+        #expect(LinkRequest.get(name: "eth0").encoded(seq: 6)
+            == B.message(type: 18, flags: request, seq: 6, body: B.ifinfo() + B.string(3, "eth0")))
+        #expect(LinkRequest.dump().encoded(seq: 7)
+            == B.message(type: 18, flags: UInt16(NLM_F_REQUEST | NLM_F_DUMP), seq: 7, body: B.ifinfo()))
+    }
+
+    @Test func readableFormForEvidence() {
+        let text = LinkRequest.change(index: 4, netnsFD: 7, name: "lcf0", up: true).description
+        #expect(text == "RTM_NEWLINK ifindex=4 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0")
+    }
+}

@@ -1,0 +1,47 @@
+import Capabilities
+import Foundation
+import Testing
+
+/// The built `linkcaps` binary, run as a user would.
+@Suite("linkcaps probe, the command")
+struct CommandLineTests {
+    @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+    func jsonReportAsRoot() throws {
+        let result = try Subprocess.run([BuiltBinary.linkcaps, "probe", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try Report.decode(Data(result.stdout.utf8))
+        #expect(Set(report.capabilities.keys) == Set(CapabilityID.allCases.map(\.rawValue)))
+        #expect(report.probe.privileged)
+        #expect(report.probe.linkKind != nil)
+        #expect(report.schemaVersion == Report.currentSchemaVersion)
+    }
+
+    @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+    func tableNamesEveryCapability() throws {
+        let result = try Subprocess.run([BuiltBinary.linkcaps, "probe"])
+        #expect(result.status == 0)
+        for id in CapabilityID.allCases { #expect(result.stdout.contains(id.rawValue)) }
+        #expect(result.stdout.contains("throwaway link:"))
+    }
+
+    @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))
+    func withoutPrivilegeSaysWhyAndFails() throws {
+        let result = try Subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                         BuiltBinary.linkcaps, "probe"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(result.stderr.contains("sudo") && result.stderr.contains("unshare -Ur --net"))
+    }
+
+    @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))
+    func rootlessInsideAUserAndNetworkNamespace() throws {
+        let result = try Subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                                         "unshare", "-Ur", "--net", BuiltBinary.linkcaps, "probe", "--json"])
+        try #require(result.status == 0, "\(result.stderr)")
+        let report = try Report.decode(Data(result.stdout.utf8))
+        #expect(report.probe.privileged == false)
+        #expect(report.state(.moveSingleRequest) == .supported)
+    }
+}
