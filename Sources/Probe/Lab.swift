@@ -20,12 +20,11 @@ final class Lab {
     init(kind: String, pause: PauseHook) throws {
         self.kind = kind
         self.pause = pause
-        source = try NetworkNamespace.makeScratch()
-        target = try NetworkNamespace.makeScratch()
-        sourceRequests = try source.openRouteSocket()
-        targetRequests = try target.openRouteSocket()
-        sourceEvents = try source.openRouteSocket()
-        targetEvents = try target.openRouteSocket()
+        let (source, sourceSockets) = try NetworkNamespace.makeScratch(sockets: 2)
+        let (target, targetSockets) = try NetworkNamespace.makeScratch(sockets: 2)
+        (self.source, self.target) = (source, target)
+        (sourceRequests, sourceEvents) = (sourceSockets[0], sourceSockets[1])
+        (targetRequests, targetEvents) = (targetSockets[0], targetSockets[1])
         try sourceEvents.subscribeToLinkEvents()
         try targetEvents.subscribeToLinkEvents()
         pause.reached("namespaces")

@@ -12,8 +12,9 @@ public struct LinkKindChoice: Equatable, Sendable {
     /// in, loadable, or absent, and module databases may be missing). `loadModule` is asked, once per
     /// kind, when the kernel does not know a kind.
     static func choose(candidates: [String] = candidates, loadModule: ((String) -> String?)?) throws -> LinkKindChoice {
-        let namespace = try NetworkNamespace.makeScratch()
-        let socket = try namespace.openRouteSocket()
+        let (namespace, sockets) = try NetworkNamespace.makeScratch(sockets: 1)
+        let socket = sockets[0]
+        defer { withExtendedLifetime(namespace) {} }
         var notes: [String: String] = [:]
         for (offset, kind) in candidates.enumerated() {
             let request = LinkRequest.create(name: "lck\(offset)", kind: kind,

@@ -42,6 +42,10 @@ public enum Prober {
     }
 
     public static func run(_ options: ProbeOptions = ProbeOptions()) throws -> Report {
+        try NetworkNamespace.onDedicatedThread { try probe(options) }
+    }
+
+    static func probe(_ options: ProbeOptions) throws -> Report {
         let started = Clock.now
         let startedAt = Date().formatted(.iso8601)
         let identity = SystemIdentity.current()
