@@ -17,6 +17,10 @@ enum CacheDirectory {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
             throw .unusableDirectory(path: path, reason: "mkdir: \(errnoText(errno))")
         }
+        try check(path)
+    }
+
+    static func check(_ path: String) throws(CapabilityCacheError) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
             throw .unusableDirectory(path: path, reason: "lstat: \(errnoText(errno))")

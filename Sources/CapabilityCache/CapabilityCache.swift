@@ -40,6 +40,28 @@ public struct CapabilityCache {
     /// What the cache file holds now, without probing or locking (for diagnostics and tests).
     public func inspect() -> CacheFileStatus { file.read() }
 
+    /// The cached report when the cache alone can answer (trustworthy directory and file, every answer
+    /// conclusive); nil when a probe would be needed. Never probes, never writes, never locks.
+    public func cachedReport() -> Report? {
+        guard (try? CacheDirectory.check(directory)) != nil, case .valid(let cached) = file.read(),
+              Self.isComplete(cached) else { return nil }
+        return Self.fromCache(cached)
+    }
+
+    /// `cachedReport()` as the JSON `linkcaps probe --json` prints (source: cache), without decoding the
+    /// report: for callers that only pass the answer on.
+    public func cachedReportJSON() -> String? {
+        guard (try? CacheDirectory.check(directory)) != nil, case .success(let (header, body))? = file.readChecked(),
+              header.complete else { return nil }
+        // Top-level keys are indented by two spaces; "source" inside evidence is deeper and holds arrays.
+        // "probe" and "cache" have the same length: the bytes are swapped in place.
+        var bytes = [UInt8](body)
+        let stored = Array("\n  \"source\" : \"probe\",".utf8)
+        guard let start = bytes.firstRange(of: stored)?.lowerBound else { return nil }
+        bytes.replaceSubrange(start + stored.count - 7 ..< start + stored.count - 2, with: Array("cache".utf8))
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     public func report(policy: Policy = .useCache) throws(CapabilityCacheError) -> Report {
         if policy == .bypass { return try runProbe(options) }
         try CacheDirectory.prepare(directory)

@@ -82,6 +82,21 @@ struct CacheReuseTests {
         #expect(try cache.report().probe.id == refreshed.probe.id)
     }
 
+    @Test func cachedJSONIsTheCachedReport() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let probe = FakeProbe(key: TestKeys.a)
+        let cache = TestKeys.cache(directory, probe: probe)
+        #expect(cache.cachedReportJSON() == nil && cache.cachedReport() == nil)
+        _ = try cache.report()
+        let text = try #require(cache.cachedReportJSON())
+        let decoded = try Report.decode(Data(text.utf8))
+        #expect(decoded.source == .cache)
+        #expect(decoded == cache.cachedReport())
+        #expect(text == (try cache.cachedReport()?.jsonString()))
+        #expect(probe.runs == 1)
+    }
+
     @Test func environmentNamesTheDirectory() {
         setenv("LINKCAPS_CACHE_DIR", "/tmp/linkcaps-env-dir", 1)
         defer { unsetenv("LINKCAPS_CACHE_DIR") }
