@@ -7,7 +7,7 @@ import Testing
 struct CommandLineTests {
     @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
     func jsonReportAsRoot() throws {
-        let result = try Subprocess.run([BuiltBinary.linkcaps, "probe", "--json"])
+        let result = try Subprocess.run([BuiltBinary.linkcaps, "probe", "--json", "--no-cache"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try Report.decode(Data(result.stdout.utf8))
         #expect(Set(report.capabilities.keys) == Set(CapabilityID.allCases.map(\.rawValue)))
@@ -18,7 +18,7 @@ struct CommandLineTests {
 
     @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
     func tableNamesEveryCapability() throws {
-        let result = try Subprocess.run([BuiltBinary.linkcaps, "probe"])
+        let result = try Subprocess.run([BuiltBinary.linkcaps, "probe", "--no-cache"])
         #expect(result.status == 0)
         for id in CapabilityID.allCases { #expect(result.stdout.contains(id.rawValue)) }
         #expect(result.stdout.contains("throwaway link:"))
@@ -27,7 +27,7 @@ struct CommandLineTests {
     @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))
     func withoutPrivilegeSaysWhyAndFails() throws {
         let result = try Subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                         BuiltBinary.linkcaps, "probe"])
+                                         BuiltBinary.linkcaps, "probe", "--no-cache"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -38,7 +38,7 @@ struct CommandLineTests {
     @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))
     func rootlessInsideAUserAndNetworkNamespace() throws {
         let result = try Subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                         "unshare", "-Ur", "--net", BuiltBinary.linkcaps, "probe", "--json"])
+                                         "unshare", "-Ur", "--net", BuiltBinary.linkcaps, "probe", "--json", "--no-cache"])
         try #require(result.status == 0, "\(result.stderr)")
         let report = try Report.decode(Data(result.stdout.utf8))
         #expect(report.probe.privileged == false)

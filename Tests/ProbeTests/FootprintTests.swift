@@ -20,7 +20,7 @@ struct FootprintTests {
         let heldBefore = heldNetworkNamespaces()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltBinary.linkcaps)
-        process.arguments = ["probe", "--json"]
+        process.arguments = ["probe", "--json", "--no-cache"]
         process.environment = ["LINKCAPS_TEST_PAUSE_AT": step, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
         let stderr = Pipe()
         process.standardError = stderr
