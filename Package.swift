@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Capabilities", targets: ["Capabilities"]),
         .library(name: "Probe", targets: ["Probe"]),
         .library(name: "Policy", targets: ["Policy"]),
+        .library(name: "Matrix", targets: ["Matrix", "FleetOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -29,11 +30,14 @@ let package = Package(
         .target(name: "Capabilities", swiftSettings: swift5),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
+        // Matrix is pure (catalogue, observations, audit, renderers); FleetOutput holds the NFD file and its writer.
+        .target(name: "Matrix", dependencies: ["Capabilities", "Policy"], swiftSettings: swift5),
+        .target(name: "FleetOutput", dependencies: ["Capabilities"], swiftSettings: swift5),
 
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy",
+                "Probe", "Capabilities", "Policy", "Matrix", "FleetOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -41,5 +45,7 @@ let package = Package(
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims"], swiftSettings: swift5),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink"],
                     swiftSettings: swift5),
+        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy"],
+                    exclude: ["Golden", "Fleet"], swiftSettings: swift5),
     ]
 )
