@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims"], swiftSettings: swift5),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink"],
                     swiftSettings: swift5),
-        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy"],
+        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),
     ]
 )

@@ -8,7 +8,7 @@ import Darwin
 /// rest. Strings are handed out as byte ranges and turned into Swift strings only when kept. Nesting is
 /// bounded (adversarial "[[[[…" must not exhaust the stack).
 struct JSONScanner {
-    typealias Range = (start: Int, end: Int, escaped: Bool)
+    typealias Range = (start: Int, end: Int)
 
     let base: UnsafePointer<UInt8>
     let count: Int
@@ -78,7 +78,6 @@ struct JSONScanner {
     mutating func string() throws -> Range {
         try expect(UInt8(ascii: "\""), "string")
         let start = at
-        var escaped = false
         while true {
             guard at < count, let found = memchr(base + at, 0x22, count - at) else {
                 at = count
@@ -87,9 +86,8 @@ struct JSONScanner {
             let quote = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
             var slashes = 0
             while quote - slashes - 1 >= start && base[quote - slashes - 1] == 0x5C { slashes += 1 }
-            if slashes > 0 { escaped = true }
             at = quote + 1
-            if slashes % 2 == 0 { return (start, quote, escaped) }
+            if slashes % 2 == 0 { return (start, quote) }
         }
     }
 
@@ -162,14 +160,19 @@ struct JSONScanner {
 
     // MARK: turning ranges into values
 
+    /// Whether the string has escapes; checked only for the strings we read (not the ones skipped).
+    func escaped(_ range: Range) -> Bool {
+        memchr(base + range.start, 0x5C, range.end - range.start) != nil
+    }
+
     func equals(_ range: Range, _ key: StaticString) -> Bool {
         let length = key.utf8CodeUnitCount
-        if range.escaped { return text(range, limit: length + 1) == "\(key)" }
+        if escaped(range) { return text(range, limit: length * 6 + 1) == "\(key)" }
         return range.end - range.start == length && memcmp(base + range.start, key.utf8Start, length) == 0
     }
 
     func equals(_ range: Range, _ key: [UInt8]) -> Bool {
-        if range.escaped { return Array(text(range, limit: key.count + 1).utf8) == key }
+        if escaped(range) { return Array(text(range, limit: key.count * 6 + 1).utf8) == key }
         return range.end - range.start == key.count
             && key.withUnsafeBufferPointer { memcmp(base + range.start, $0.baseAddress!, key.count) == 0 }
     }
@@ -178,7 +181,7 @@ struct JSONScanner {
     func text(_ range: Range, limit: Int) -> String {
         let end = min(range.end, range.start + limit)
         let raw = UnsafeBufferPointer(start: base + range.start, count: end - range.start)
-        let value = range.escaped ? JSONUnescape.unescape(raw) : String(decoding: raw, as: UTF8.self)
+        let value = escaped(range) ? JSONUnescape.unescape(raw) : String(decoding: raw, as: UTF8.self)
         return Self.printable(value)
     }
 
