@@ -18,6 +18,7 @@ let package = Package(
         // facts issue: kernel/driver facts (links libkmod) and the per-boot cache (must not).
         .library(name: "KernelFacts", targets: ["KernelFacts"]),
         .library(name: "CapabilityCache", targets: ["CapabilityCache"]),
+        .library(name: "Matrix", targets: ["Matrix", "FleetOutput"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -32,6 +33,9 @@ let package = Package(
         .target(name: "Capabilities", swiftSettings: swift5),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
+        // Matrix is pure (catalogue, observations, audit, renderers); FleetOutput holds the NFD file and its writer.
+        .target(name: "Matrix", dependencies: ["Capabilities", "Policy"], swiftSettings: swift5),
+        .target(name: "FleetOutput", dependencies: ["Capabilities"], swiftSettings: swift5),
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
@@ -48,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache",
+                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -56,5 +60,7 @@ let package = Package(
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims"], swiftSettings: swift5),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink"],
                     swiftSettings: swift5),
+        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "linkcaps"],
+                    exclude: ["Golden", "Fleet"], swiftSettings: swift5),
     ]
 )

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapabilityCache
 import Capabilities
+import FleetOutput
 import Glibc
 import KernelFacts
 import Probe
@@ -16,8 +17,17 @@ struct ProbeCommand: ParsableCommand {
             $LINKCAPS_CACHE_DIR) and reused while it is conclusive; the report then says `source: cache`.
             """)
 
-    @Flag(name: .long, help: "Print the report as JSON (the versioned format other tools consume).")
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, nfd }
+
+    @Flag(name: .long, help: "Print the report as JSON (the versioned format other tools consume); same as --format json.")
     var json = false
+
+    @Option(name: .long, help: "Output: table, json, or nfd (a Node Feature Discovery local feature file).")
+    var format: Format = .table
+
+    @Option(name: .customLong("features-dir"),
+            help: "With --format nfd: write the feature file into this directory (as a dotfile, then renamed) instead of printing it; e.g. /etc/kubernetes/node-feature-discovery/features.d.")
+    var featuresDir: String?
 
     @Flag(name: .long, help: "Probe again and rewrite the cache.")
     var refresh = false
@@ -47,9 +57,13 @@ struct ProbeCommand: ParsableCommand {
         if !interfaces.isEmpty {
             report.facts?.interfaces = HostFactsGatherer(interfaces: interfaces).gather().interfaces
         }
-        if json {
+        switch json ? .json : format {
+        case .json:
             print(try report.jsonString())
-        } else {
+        case .nfd:
+            let text = NFDFeatureFile.render(report)
+            if let featuresDir { try FeatureFileWriter.write(text, directory: featuresDir) } else { print(text, terminator: "") }
+        case .table:
             print(ProbeTable.render(report), terminator: "")
             print(FactsTable.render(report.facts), terminator: "")
         }

@@ -45,3 +45,21 @@ struct CommandLineTests {
         #expect(report.state(.moveSingleRequest) == .supported)
     }
 }
+
+@Suite("linkcaps probe --format nfd, the command")
+struct FeatureFileCommandTests {
+    @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+    func writesTheFeatureFileAtomically() throws {
+        let directory = NSTemporaryDirectory() + "linkcaps-nfd-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let result = try Subprocess.run([BuiltBinary.linkcaps, "probe", "--format", "nfd", "--no-cache",
+                                         "--features-dir", directory])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["linkcaps"], "no dotfile left behind")
+        let text = try String(contentsOfFile: directory + "/linkcaps", encoding: .utf8)
+        for id in CapabilityID.allCases {
+            #expect(text.contains("linkcaps.io/\(id.rawValue)="), "\(id.rawValue)")
+        }
+    }
+}

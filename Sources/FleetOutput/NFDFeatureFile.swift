@@ -1,0 +1,41 @@
+import Capabilities
+
+/// A Kubernetes Node Feature Discovery local feature file: `name=value` lines that nfd-worker's `local`
+/// source reads from /etc/kubernetes/node-feature-discovery/features.d/ and turns into node labels
+/// (`linkcaps.io/move.singleRequest=supported`). Label values must be ≤ 63 characters of
+/// [A-Za-z0-9._-], beginning and ending alphanumeric; names carry our own prefix so NFD keeps them as is.
+public enum NFDFeatureFile {
+    public static let prefix = "linkcaps.io/"
+
+    /// One line per capability the report has (known ids in the report's order, then unknown ones sorted),
+    /// plus the kernel release and the tool version, so that a label selector can pick nodes by both.
+    public static func render(_ report: Report) -> String {
+        var out = "# linkcaps \(report.tool.version) — written by `linkcaps probe --format nfd`\n"
+        out += "\(prefix)kernel=\(labelValue(report.kernel.release))\n"
+        for id in CapabilityID.allCases {
+            guard let result = report[id] else { continue }
+            out += "\(prefix)\(id.rawValue)=\(result.state.rawValue)\n"
+        }
+        let known = Set(CapabilityID.allCases.map(\.rawValue))
+        for (id, result) in report.capabilities.sorted(by: { $0.key < $1.key }) where !known.contains(id) {
+            let name = labelValue(id)
+            guard !name.isEmpty else { continue }
+            out += "\(prefix)\(name)=\(result.state.rawValue)\n"
+        }
+        out += "\(prefix)strategy.singleRequest=\(report.holds(.moveSingleRequest) && report.holds(.moveSourceSeesOnlyOriginalName))\n"
+        return out
+    }
+
+    /// Makes text a valid label value: other characters become "_", cut to 63, trimmed to alphanumerics.
+    public static func labelValue(_ text: String) -> String {
+        var bytes = text.utf8.prefix(63).map { byte -> UInt8 in
+            let ok = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D
+            return ok ? byte : 0x5F
+        }
+        func alnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        while let first = bytes.first, !alnum(first) { bytes.removeFirst() }
+        while let last = bytes.last, !alnum(last) { bytes.removeLast() }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,57 @@
+/// JSON string escapes (\n, \", \uXXXX with surrogate pairs) → a Swift string. Only the rare strings with
+/// a backslash that the audit keeps go through here; invalid escapes become U+FFFD rather than failing.
+enum JSONUnescape {
+    static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var scalars = String.UnicodeScalarView()
+        var bytes: [UInt8] = []
+        func flush() {
+            scalars.append(contentsOf: String(decoding: bytes, as: UTF8.self).unicodeScalars)
+            bytes.removeAll(keepingCapacity: true)
+        }
+        var i = 0
+        func hex4() -> UInt32? {
+            guard i + 4 < raw.count else { return nil }
+            var value: UInt32 = 0
+            for j in 1...4 {
+                let byte = raw[i + j]
+                let digit: UInt8
+                switch byte {
+                case 0x30...0x39: digit = byte - 0x30
+                case 0x41...0x46: digit = byte - 0x41 + 10
+                case 0x61...0x66: digit = byte - 0x61 + 10
+                default: return nil
+                }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
+        }
+        while i < raw.count {
+            let byte = raw[i]
+            guard byte == 0x5C, i + 1 < raw.count else { bytes.append(byte); i += 1; continue }
+            i += 1
+            switch raw[i] {
+            case UInt8(ascii: "n"): bytes.append(0x0A)
+            case UInt8(ascii: "t"): bytes.append(0x09)
+            case UInt8(ascii: "r"): bytes.append(0x0D)
+            case UInt8(ascii: "b"): bytes.append(0x08)
+            case UInt8(ascii: "f"): bytes.append(0x0C)
+            case UInt8(ascii: "u"):
+                flush()
+                var scalar = hex4().flatMap(Unicode.Scalar.init)
+                if let high = hex4(), (0xD800..<0xDC00).contains(high), i + 10 < raw.count,
+                   raw[i + 5] == 0x5C, raw[i + 6] == UInt8(ascii: "u") {
+                    i += 6
+                    if let low = hex4(), (0xDC00..<0xE000).contains(low) {
+                        scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                    }
+                }
+                scalars.append(scalar ?? "\u{FFFD}")
+                i += 4
+            default: bytes.append(raw[i])
+            }
+            i += 1
+        }
+        flush()
+        return String(scalars)
+    }
+}

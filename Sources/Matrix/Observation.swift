@@ -1,0 +1,32 @@
+import Capabilities
+
+/// matrix/observations/<release>.json: what one real kernel said, with the identity of the kernel.
+public struct Observation: Codable, Equatable, Sendable {
+    public struct Kernel: Codable, Equatable, Sendable {
+        public var release: String
+        public var version: String
+        /// The distro package the kernel came from; nil for a kernel that is not a package.
+        public var package: String?
+        /// The distro's version of the package ("6.1.170-1"): the real X.Y.Z of a Debian "6.1.0-56" kernel.
+        public var packageVersion: String?
+    }
+
+    public var kernel: Kernel
+    public var report: Report
+
+    /// The version inference should use: the package's, else the distro's, else the release's numbers.
+    public var kernelVersion: KernelVersion? {
+        kernel.packageVersion.flatMap(KernelVersion.init(parsing:))
+            ?? report.facts?.distroKernelVersion.flatMap(KernelVersion.init(parsing:))
+            ?? KernelVersion(parsing: kernel.release)
+    }
+
+    /// Decodes an observation file; the report inside must pass Report's own schema check.
+    public static func decode(_ bytes: [UInt8]) throws -> Observation {
+        let observation = try JSONCoding.decoder.decode(Observation.self, from: JSONCoding.data(bytes))
+        guard observation.report.schemaVersion == Report.currentSchemaVersion else {
+            throw ReportError.unsupportedSchema(observation.report.schemaVersion)
+        }
+        return observation
+    }
+}

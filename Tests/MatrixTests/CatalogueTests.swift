@@ -1,0 +1,87 @@
+import Capabilities
+import Matrix
+import XCTest
+
+/// matrix/catalogue.json and matrix/observations are data people edit by hand: check them like code.
+final class CatalogueTests: XCTestCase {
+    func testEveryCapabilityOnceInReportOrder() throws {
+        let catalogue = try Catalogue.decode(Support.bytes("matrix/catalogue.json"))
+        XCTAssertEqual(catalogue.schemaVersion, 1)
+        XCTAssertEqual(catalogue.capabilities.map(\.id), CapabilityID.allCases.map(\.rawValue))
+        XCTAssertNotNil(KernelVersion(parsing: catalogue.oldestExamined))
+    }
+
+    func testFieldsWellFormed() throws {
+        let catalogue = try Catalogue.decode(Support.bytes("matrix/catalogue.json"))
+        let hex = Set("0123456789abcdef")
+        for entry in catalogue.capabilities {
+            XCTAssertFalse(entry.title.isEmpty, entry.id)
+            XCTAssertGreaterThan(entry.meaning.count, 20, entry.id)
+            XCTAssertFalse(entry.firstReleaseBasis.isEmpty, entry.id)
+            XCTAssertNotNil(entry.release, "\(entry.id): firstRelease \(entry.firstRelease) does not parse")
+            XCTAssertFalse(entry.sources.isEmpty, entry.id)
+            for source in entry.sources {
+                XCTAssertTrue(catalogue.sourcesKey.keys.contains { source.hasPrefix($0) }, "\(entry.id): source \(source)")
+            }
+            for commit in entry.commits {
+                XCTAssertEqual(commit.id.count, 12, "\(entry.id): commit \(commit.id)")
+                XCTAssertTrue(commit.id.allSatisfy(hex.contains), "\(entry.id): commit \(commit.id)")
+            }
+            for backport in entry.backports {
+                XCTAssertFalse(backport.evidence.isEmpty, entry.id)
+                if backport.branch != "unknown" {
+                    XCTAssertTrue(backport.branch.hasSuffix(".y"), "\(entry.id): branch \(backport.branch)")
+                    XCTAssertNotNil(KernelVersion(parsing: backport.branch), entry.id)
+                }
+                if backport.since != "unknown" {
+                    let since = try XCTUnwrap(KernelVersion(parsing: backport.since), entry.id)
+                    XCTAssertEqual("\(since.major).\(since.minor).y", backport.branch, entry.id)
+                }
+            }
+        }
+    }
+
+    func testFirstReleaseParsing() {
+        XCTAssertEqual(FirstRelease(parsing: "v6.2"), .mainline(KernelVersion(6, 2)))
+        XCTAssertEqual(FirstRelease(parsing: "always"), .always)
+        XCTAssertEqual(FirstRelease(parsing: "none"), FirstRelease.none)
+        XCTAssertNil(FirstRelease(parsing: "6.2"))
+        XCTAssertNil(FirstRelease(parsing: "v6.2 (inferred)"))
+        XCTAssertNil(FirstRelease(parsing: "v6.2.1"))
+    }
+
+    func testInference() throws {
+        let catalogue = try Catalogue.decode(Support.bytes("matrix/catalogue.json"))
+        XCTAssertEqual(catalogue.inference(.renameWhileUp, for: KernelVersion(6, 1, 170)), .unsupported)
+        XCTAssertEqual(catalogue.inference(.renameWhileUp, for: KernelVersion(6, 12, 117)), .supported)
+        XCTAssertEqual(catalogue.inference(.moveSingleRequest, for: KernelVersion(4, 14)), .unknown)
+        XCTAssertEqual(catalogue.inference(.moveSingleRequest, for: KernelVersion(5, 10)), .supported)
+        XCTAssertEqual(catalogue.inference(.moveAtomicOnNameTaken, for: KernelVersion(7, 3)), .unsupported)
+        XCTAssertEqual(catalogue.inference(.renameWhileUp, for: nil), .unknown)
+        XCTAssertNotNil(catalogue.knownBackport(.altnameFollowsMove, in: KernelVersion(6, 1, 170)))
+        XCTAssertNil(catalogue.knownBackport(.altnameFollowsMove, in: KernelVersion(6, 1, 59)))
+        XCTAssertNil(catalogue.knownBackport(.altnameFollowsMove, in: KernelVersion(6, 2, 70)))
+    }
+
+    func testObservationsDecodeAndAreNamedByRelease() throws {
+        let dir = Support.packageRoot.appendingPathComponent("matrix/observations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }
+        XCTAssertFalse(files.isEmpty)
+        for file in files {
+            let observation = try Observation.decode(Support.bytes("matrix/observations/\(file)"))
+            XCTAssertEqual(file, observation.kernel.release + ".json")
+            XCTAssertEqual(observation.report.kernel.release, observation.kernel.release)
+            XCTAssertNotNil(observation.kernelVersion, file)
+        }
+    }
+
+    func testKernelVersionParsing() {
+        XCTAssertEqual(KernelVersion(parsing: "6.1.0-56-cloud-amd64"), KernelVersion(6, 1, 0))
+        XCTAssertEqual(KernelVersion(parsing: "Debian 6.1.170-1"), KernelVersion(6, 1, 170))
+        XCTAssertEqual(KernelVersion(parsing: "6.12.117+deb12-cloud-amd64"), KernelVersion(6, 12, 117))
+        XCTAssertEqual(KernelVersion(parsing: "v6.2"), KernelVersion(6, 2, 0))
+        XCTAssertEqual(KernelVersion(parsing: "#1 SMP 6.18.44"), KernelVersion(6, 18, 44))
+        XCTAssertNil(KernelVersion(parsing: "unknown"))
+        XCTAssertNil(KernelVersion(parsing: "99999999999999999999.1"))
+    }
+}

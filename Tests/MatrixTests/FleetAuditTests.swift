@@ -1,0 +1,70 @@
+import Capabilities
+import Matrix
+import Policy
+import XCTest
+
+/// The audit's counting at a scale a unit test can afford (the benchmark runs 1,000,000 reports).
+final class FleetAuditTests: XCTestCase {
+    static let catalogue = try! Catalogue.decode(Support.bytes("matrix/catalogue.json"))
+
+    /// `count` reports made from the real one: 20 releases × 5 distros, every 101st line truncated.
+    func feed(_ auditor: inout FleetAuditor, count: Int) {
+        // Split once around the release, so that making a line is two appends (this runs 20,000 times).
+        let parts = AdversarialReportTests.real.dropLast().components(separatedBy: "6.18.44-fc-v657")
+        let head = Array(parts[0].utf8), tail = parts.dropFirst().map { Array($0.utf8) }
+        var line: [UInt8] = []
+        for i in 0..<count {
+            line.removeAll(keepingCapacity: true)
+            line += head
+            for part in tail { line += Array("6.\(i % 20).0-test".utf8); line += part }
+            line += Array(#","facts":{"osRelease":{"id":"distro\#(i / 20 % 5)","versionId":"1"}}}"#.utf8)
+            if i % 101 == 100 { line.removeLast(line.count / 2) }
+            line.withUnsafeBytes { auditor.add($0, source: { "gen:\(i + 1)" }) }
+        }
+    }
+
+    func testTwentyThousandReports() {
+        var auditor = FleetAuditor(catalogue: Self.catalogue)
+        feed(&auditor, count: 20_000)
+        let audit = auditor.result()
+        XCTAssertEqual(audit.reports, 20_000)
+        XCTAssertEqual(audit.malformedCount, 198)
+        XCTAssertEqual(audit.malformed.count, 100, "only the first 100 are named")
+        XCTAssertEqual(audit.malformed.first?.source, "gen:101")
+        XCTAssertEqual(audit.hosts, 19_802)
+        XCTAssertEqual(audit.groups.count, 100)
+        XCTAssertEqual(audit.groups.map(\.hosts).reduce(0, +), 19_802)
+        XCTAssertEqual(audit.hostsInOverflowGroup, 0)
+        for group in audit.groups {
+            XCTAssertEqual(group.strategies, [Strategy.singleRequest.rawValue: group.hosts])
+            XCTAssertEqual(group.capabilities["rename.whileUp"]?.supported, group.hosts)
+        }
+        // 6.1: live rename is a v6.2 feature, seen supported → a disagreement (the report is 6.18's).
+        let six1 = audit.groups.first { $0.release == "6.1.0-test" }!
+        XCTAssertTrue(six1.disagreements.contains { $0.capability == "rename.whileUp" && $0.kind == .backport })
+    }
+
+    func testGroupCapFoldsIntoOther() {
+        var limits = FleetAuditor.Limits()
+        limits.maxGroups = 10
+        var auditor = FleetAuditor(catalogue: Self.catalogue, limits: limits)
+        feed(&auditor, count: 1_000)
+        let audit = auditor.result()
+        XCTAssertEqual(audit.groups.count, 11)
+        XCTAssertEqual(audit.groups.last?.release, "(other)")
+        XCTAssertEqual(audit.groups.map(\.hosts).reduce(0, +), audit.hosts)
+        XCTAssertEqual(audit.hostsInOverflowGroup, audit.groups.last?.hosts)
+    }
+
+    func testStrategyFollowsPolicy() {
+        var auditor = FleetAuditor(catalogue: Self.catalogue)
+        let inconclusive = AdversarialReportTests.real.replacingOccurrences(
+            of: #""state":"supported","summary":"moved and renamed"#, with: #""state":"inconclusive","summary":"moved and renamed"#)
+        XCTAssertNotEqual(inconclusive, AdversarialReportTests.real)
+        Array(inconclusive.utf8).withUnsafeBytes { auditor.add($0, source: { "host-a" }) }
+        let group = auditor.result().groups[0]
+        XCTAssertEqual(group.strategies, [Strategy.scratchNamespace.rawValue: 1])
+        XCTAssertEqual(group.inconclusiveHosts, 1)
+        XCTAssertTrue(group.inconclusiveExamples[0].hasPrefix("host-a (boot "))
+    }
+}
