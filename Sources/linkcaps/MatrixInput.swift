@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Glibc
 import Matrix
 
@@ -32,22 +36,32 @@ enum MatrixInput {
         }
     }
 
-    /// Regular files under a directory, recursively, sorted so that runs are reproducible.
+    /// Regular files under a directory, recursively (symlinks not followed), sorted so that runs are
+    /// reproducible. Plain readdir: FoundationEssentials has no directory enumerator, and full Foundation
+    /// would cost the CLI its start-up time.
     static func files(under directory: String, extensions: Set<String>) -> [String] {
-        let url = URL(fileURLWithPath: directory)
-        guard let walker = FileManager.default.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            return []
-        }
         var found: [String] = []
-        for case let file as URL in walker where extensions.contains(file.pathExtension) {
-            if (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true { found.append(file.path) }
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            if info.st_mode & S_IFMT == S_IFDIR {
+                found += files(under: path, extensions: extensions)
+            } else if info.st_mode & S_IFMT == S_IFREG, let dot = name.lastIndex(of: "."),
+                      extensions.contains(String(name[name.index(after: dot)...])) {
+                found.append(path)
+            }
         }
         return found.sorted()
     }
 
     static func isDirectory(_ path: String) -> Bool {
-        var isDir: ObjCBool = false
-        return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
     }
 
     /// Colour only for a terminal, and never when NO_COLOR is set (https://no-color.org).
