@@ -9,11 +9,34 @@ import Foundation
 /// The file's first line: what it is valid for, whether every answer in it is conclusive, and how many
 /// bytes of report follow (a truncated file never matches). The rest is the report, pretty-printed with
 /// sorted keys, exactly as `linkcaps probe --json` prints it, so a cached answer is printed without a
-/// decode/encode round trip (which costs a fresh process more than everything else it does).
-struct CacheHeader: Codable {
+/// decode/encode round trip (which costs a fresh process more than everything else it does). The header is
+/// tab-separated text, not JSON, for the same reason:
+///     linkcaps-cache <TAB> key fields… <TAB> complete|partial <TAB> report bytes
+struct CacheHeader: Equatable {
     var key: CacheKey
     var complete: Bool
     var reportBytes: Int
+
+    static let magic = "linkcaps-cache"
+
+    static func keyFields(_ key: CacheKey) -> String {
+        [magic, String(key.schemaVersion), key.bootId, key.kernelRelease, key.probeSet,
+         key.privileged ? "privileged" : "unprivileged"].joined(separator: "\t")
+    }
+
+    var line: String { Self.keyFields(key) + "\t" + (complete ? "complete" : "partial") + "\t" + String(reportBytes) }
+
+    /// Parses a header line, accepting it only if it was written for `key` (tabs and newlines cannot occur
+    /// in the fields: boot ids, releases and the probe set are plain tokens).
+    static func parse(_ line: [UInt8], for key: CacheKey) -> CacheHeader? {
+        let expected = Array((keyFields(key) + "\t").utf8)
+        guard line.count > expected.count, Array(line[..<expected.count]) == expected else { return nil }
+        let rest = line[expected.count...].split(separator: 0x09, omittingEmptySubsequences: false)
+        guard rest.count == 2, let bytes = Int(String(decoding: rest[1], as: UTF8.self)), bytes >= 0 else { return nil }
+        let state = String(decoding: rest[0], as: UTF8.self)
+        guard state == "complete" || state == "partial" else { return nil }
+        return CacheHeader(key: key, complete: state == "complete", reportBytes: bytes)
+    }
 }
 
 /// What a look at the cache file found. `ignored` files are never trusted; the next write replaces them.
@@ -108,12 +131,11 @@ struct CacheFile {
             return total
         }
         guard got == size else { return .failure(Refusal(text: "short read (\(got) of \(size) bytes)")) }
-        guard let newline = data.firstIndex(of: 0x0A),
-              let header = try? JSONDecoder().decode(CacheHeader.self, from: data[..<newline]) else {
+        guard let newline = data.firstIndex(of: 0x0A) else {
             return .failure(Refusal(text: "no cache header (corrupt or truncated)"))
         }
-        guard header.key == key else {
-            return .failure(Refusal(text: "written for another key (boot, kernel, tool or privilege)"))
+        guard let header = CacheHeader.parse([UInt8](data[..<newline]), for: key) else {
+            return .failure(Refusal(text: "header not written for this key (another boot, kernel, tool or privilege) or corrupt"))
         }
         let body = data[(newline + 1)...]
         guard body.count == header.reportBytes else {
@@ -129,10 +151,7 @@ struct CacheFile {
         do {
             let body = try stored.jsonData(pretty: true)
             let header = CacheHeader(key: key, complete: CapabilityCache.isComplete(stored), reportBytes: body.count)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            data = try encoder.encode(header)
-            data.append(0x0A)
+            data = Data((header.line + "\n").utf8)
             data.append(body)
         } catch {
             throw .probeFailed("cannot encode the report: \(error)")

@@ -1,4 +1,5 @@
 import Capabilities
+import Glibc
 import Probe
 
 /// What a cached report is valid for. Boot id and kernel release pin it to this boot of this kernel; the
@@ -19,8 +20,11 @@ public struct CacheKey: Codable, Equatable, Sendable {
         self.privileged = privileged
     }
 
-    public static let currentProbeSet = "linkcaps-\(ToolVersion.current):"
-        + CapabilityID.allCases.map(\.rawValue).joined(separator: ",")
+    public static let currentProbeSet: String = {
+        var text = "linkcaps-" + ToolVersion.current + ":"
+        for (index, id) in CapabilityID.allCases.enumerated() { text += (index == 0 ? "" : ",") + id.rawValue }
+        return text
+    }()
 
     /// This boot, this kernel, this privilege. Read once per process: none of it changes while we run
     /// (privilege aside, which a process does not regain).
@@ -40,7 +44,14 @@ public struct CacheKey: Codable, Equatable, Sendable {
     }
 }
 
+// Read with plain byte handling: this runs on every plugin start, where Character-level string APIs cost
+// more in first-use set-up than the reads themselves.
 private let currentKey: CacheKey = {
-    let identity = SystemIdentity.current()
-    return CacheKey(bootId: identity.bootID, kernelRelease: identity.release, privileged: Privilege.isPrivileged)
+    var name = utsname()
+    uname(&name)
+    let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let bootId = readSmallFile("/proc/sys/kernel/random/boot_id").map { text in
+        String(decoding: text.utf8.filter { $0 != 0x0A && $0 != 0x20 }, as: UTF8.self)
+    } ?? "unknown"
+    return CacheKey(bootId: bootId, kernelRelease: release, privileged: Privilege.isPrivileged)
 }()

@@ -50,15 +50,18 @@ public struct CapabilityCache {
 
     /// `cachedReport()` as the JSON `linkcaps probe --json` prints (source: cache), without decoding the
     /// report: for callers that only pass the answer on.
-    public func cachedReportJSON() -> String? {
+    /// `requiring`: a top-level key the report must have (e.g. "facts"), else nil.
+    public func cachedReportJSON(requiring topLevelKey: String? = nil) -> String? {
         guard (try? CacheDirectory.check(directory)) != nil, case .success(let (header, body))? = file.readChecked(),
               header.complete else { return nil }
         // Top-level keys are indented by two spaces; "source" inside evidence is deeper and holds arrays.
         // "probe" and "cache" have the same length: the bytes are swapped in place.
         var bytes = [UInt8](body)
         let stored = Array("\n  \"source\" : \"probe\",".utf8)
-        guard let start = bytes.firstRange(of: stored)?.lowerBound else { return nil }
-        bytes.replaceSubrange(start + stored.count - 7 ..< start + stored.count - 2, with: Array("cache".utf8))
+        guard let start = firstIndex(of: stored, in: bytes) else { return nil }
+        if let topLevelKey, firstIndex(of: Array("\n  \"\(topLevelKey)\" : ".utf8), in: bytes) == nil { return nil }
+        let value = start + stored.count - 7
+        for (offset, byte) in "cache".utf8.enumerated() { bytes[value + offset] = byte }
         return String(decoding: bytes, as: UTF8.self)
     }
 

@@ -35,3 +35,20 @@ func trustProblem(_ info: stat, expectDirectory: Bool) -> String? {
     if !expectDirectory && info.st_nlink != 1 { return "has \(info.st_nlink) hard links" }
     return nil
 }
+
+/// Where `needle` first occurs in `haystack` (a plain loop: the generic searches cost a fresh process
+/// more in metadata set-up than the search itself).
+func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+    guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+    let first = needle[0]
+    var index = 0
+    while index <= haystack.count - needle.count {
+        if haystack[index] == first {
+            var matched = 1
+            while matched < needle.count && haystack[index + matched] == needle[matched] { matched += 1 }
+            if matched == needle.count { return index }
+        }
+        index += 1
+    }
+    return nil
+}

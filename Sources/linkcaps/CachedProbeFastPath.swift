@@ -33,7 +33,7 @@ enum CachedProbeFastPath {
         let cache = CapabilityCache(directory: directory)
         if json {
             // Reports written by plugins carry no facts; the full path adds them.
-            guard let text = cache.cachedReportJSON(), text.contains("\n  \"facts\" : {") else { return nil }
+            guard let text = cache.cachedReportJSON(requiring: "facts") else { return nil }
             return text + "\n"
         }
         guard let report = cache.cachedReport(), report.facts != nil else { return nil }
