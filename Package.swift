@@ -57,8 +57,11 @@ let package = Package(
             ],
             swiftSettings: swift5),
 
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims"], swiftSettings: swift5),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink"],
+        // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "TestSupport"],
+                    swiftSettings: swift5),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "TestSupport"],
                     swiftSettings: swift5),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),

@@ -1,3 +1,4 @@
+import TestSupport
 import CShims
 @testable import Netlink
 import Testing

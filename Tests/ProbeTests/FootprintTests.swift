@@ -1,3 +1,4 @@
+import TestSupport
 import Capabilities
 import Foundation
 import Probe

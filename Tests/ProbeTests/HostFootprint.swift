@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// What a probe could leave behind on the host: links in our namespace, named namespaces, mounts, and
@@ -9,11 +10,16 @@ struct HostFootprint: Equatable {
     var openDescriptors: [String]
 
     static func now() throws -> HostFootprint {
+        // Descriptors first, before the witness subprocess adds pipes of its own (which Foundation closes
+        // lazily). The probe opens sockets, nsfs files and procfs files, never pipes.
+        let fds = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { fd -> String? in
+            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")) ?? "?"
+            return target.hasPrefix("pipe:") ? nil : "\(fd) -> \(target)"
+        }.sorted()
         let links = try Subprocess.run(["ip", "-o", "link", "show"]).stdout
             .split(separator: "\n").map { String($0.split(separator: ":").dropFirst().first ?? "") }
         let named = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
         let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
-        let fds = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).sorted()
         return HostFootprint(links: links.sorted(), namedNamespaces: named.sorted(), mounts: mounts, openDescriptors: fds)
     }
 }

@@ -1,3 +1,4 @@
+import TestSupport
 import Capabilities
 import Namespaces
 @testable import Probe

@@ -2,21 +2,21 @@ import Glibc
 import Testing
 
 /// What privileged suites need, and the reason printed when they are skipped.
-enum TestEnvironment {
-    static let isRoot = geteuid() == 0
-    static let rootReason: Comment = "needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN) for real namespaces and links; CI runs as root"
+public enum TestEnvironment {
+    public static let isRoot = geteuid() == 0
+    public static let rootReason: Comment = "needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN) for real namespaces and links; CI runs as root"
 
     /// The repository root, from this file's path.
-    static let repository: String = {
+    public static let repository: String = {
         var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         parts.removeLast(3)
         return parts.joined(separator: "/")
     }()
 
-    static func fixture(_ relative: String) -> String { repository + "/Fixtures/" + relative }
+    public static func fixture(_ relative: String) -> String { repository + "/Fixtures/" + relative }
 }
 
-func readLines(_ path: String) throws -> [String] {
+public func readLines(_ path: String) throws -> [String] {
     guard let file = fopen(path, "r") else { throw POSIXFailure(path: path, code: errno) }
     defer { fclose(file) }
     var lines: [String] = []
@@ -30,10 +30,10 @@ func readLines(_ path: String) throws -> [String] {
     return lines
 }
 
-struct POSIXFailure: Error { let path: String; let code: Int32 }
+public struct POSIXFailure: Error { public let path: String; public let code: Int32 }
 
 extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
+    public func trimmingCharacters(in set: Set<Character>) -> String {
         var slice = Substring(self)
         while let last = slice.last, set.contains(last) { slice.removeLast() }
         return String(slice)

@@ -2,13 +2,13 @@ import Foundation
 
 /// Runs a program to completion and returns its status and output (for witnesses like iproute2 and for
 /// running the built `linkcaps` binary as a user would).
-struct Subprocess {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+public struct Subprocess {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
 
     @discardableResult
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Subprocess {
+    public static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Subprocess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0].hasPrefix("/") ? arguments[0] : "/usr/bin/env")
         process.arguments = arguments[0].hasPrefix("/") ? Array(arguments.dropFirst()) : arguments
@@ -26,8 +26,8 @@ struct Subprocess {
 }
 
 /// The built CLI, next to the test bundle.
-enum BuiltBinary {
-    static var linkcaps: String {
+public enum BuiltBinary {
+    public static var linkcaps: String {
         let debug = TestEnvironment.repository + "/.build/debug/linkcaps"
         return debug
     }
