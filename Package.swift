@@ -25,7 +25,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
-        .systemLibrary(name: "CKmod", pkgConfig: "libkmod", providers: [.apt(["libkmod-dev"])]),
+        // libkmod's headers only: pkg-config would add -lkmod, and linking libkmod (with libcrypto, libzstd and
+        // liblzma behind it) costs every start of the CLI; CKmodShims opens it at run time instead.
+        .systemLibrary(name: "CKmod", providers: [.apt(["libkmod-dev"])]),
         .target(name: "CShims", dependencies: ["CMnl"]),
 
         .target(name: "Netlink", dependencies: ["CShims", "CMnl"], swiftSettings: swift5),
