@@ -60,6 +60,11 @@ public final class NetworkNamespace {
                 throw error
             }
             let sockets = try inside.get()
+            // Every socket handed out must live in the namespace it is handed out with.
+            guard Set(sockets.map(\.namespaceCookie)).count == 1 else {
+                close(file!.fd)
+                throw NamespaceError.socketInWrongNamespace
+            }
             let namespace = NetworkNamespace(file: file!, cookie: sockets[0].namespaceCookie)
             return (namespace, count == 0 ? [] : sockets)
         }
