@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "linkcaps", targets: ["linkcaps"]),
+        .executable(name: "linkcaps-host-device", targets: ["linkcaps-host-device"]),
         .library(name: "Netlink", targets: ["Netlink"]),
         .library(name: "Namespaces", targets: ["Namespaces"]),
         .library(name: "Capabilities", targets: ["Capabilities"]),
@@ -29,17 +30,24 @@ let package = Package(
         .target(name: "Capabilities", swiftSettings: swift5),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
+        // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
+        .target(name: "HostDevice", dependencies: ["Policy", "Probe", "Netlink", "Namespaces", "Capabilities"],
+                swiftSettings: swift5),
+        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice"], swiftSettings: swift5),
 
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy",
+                "Probe", "Capabilities", "Policy", "HostDevice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
 
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims"], swiftSettings: swift5),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink"],
+                    swiftSettings: swift5),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], swiftSettings: swift5),
+        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces"],
                     swiftSettings: swift5),
     ]
 )
