@@ -1,0 +1,58 @@
+import Namespaces
+import Netlink
+import Policy
+
+/// DEL: idempotent. The device comes back to the host under its original name and state from wherever it
+/// is: the container, a scratch namespace a killed run left, or the host (returned by a dying namespace).
+struct Del {
+    let plugin: Plugin
+    let env: CNIEnvironment
+    let conf: NetConf
+    let store: StateStore
+    var skipIPAM = false
+
+    func run() throws {
+        if let type = conf.ipamType, !skipIPAM {
+            _ = try IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
+        }
+        let host = try RouteSocket()
+        let container = env.netns.flatMap { try? NetworkNamespace.open(path: $0) }
+        let record = store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        var original = record?.original
+        var index = record?.index
+        if original == nil, let container, let socket = try? container.openRouteSocket(),
+           let link = try socket.link(named: env.ifname), let recorded = AliasRecord.decode(link.alias),
+           recorded.name == conf.device || recorded.mac == conf.hwaddr?.lowercased() {
+            // No record (lost state), but the alias says what the device was.
+            original = recorded
+            index = link.index
+        }
+        if original == nil, let link = try returnedDevice(host, named: conf.device), let recorded = AliasRecord.decode(link.alias) {
+            original = recorded
+            index = link.index
+        }
+        guard let original, let index else { return }   // nothing of ours: DEL succeeds
+        let report = try plugin.report(store)
+        let mover = Mover(report: report, host: host, hostNamespace: try NetworkNamespace.current(), container: container,
+                          index: index, mac: original.mac, pause: StepPause(environment: plugin.environment))
+        if try mover.relocate() == nil {
+            // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?
+            guard let link = try returnedDevice(host, named: original.name) else {
+                if let record { store.remove(record) }   // gone (a virtual device dies with its namespace)
+                return
+            }
+            mover.index = link.index
+            mover.location = .host
+        }
+        do { try mover.restore(original, label: "del") } catch {
+            throw CNIError(.generic, "cannot return \(original.name) to the host", details: "\(error)")
+        }
+        if let record { store.remove(record) }
+    }
+
+    /// A host link carrying our alias record for the device `name` (how a dying namespace returns it).
+    func returnedDevice(_ host: RouteSocket, named name: String?) throws -> LinkMessage? {
+        guard let name else { return nil }
+        return try host.links().first { AliasRecord.decode($0.alias)?.name == name }
+    }
+}

@@ -1,0 +1,164 @@
+import Capabilities
+import Glibc
+import Namespaces
+import Netlink
+import Policy
+
+/// Executes plans over real namespaces, knows where the device is after every step, and brings it back
+/// to the host under its original name and state when anything fails.
+final class Mover {
+    let report: Report
+    let host: RouteSocket
+    let hostNamespace: NetworkNamespace
+    let container: NetworkNamespace?
+    private var containerSocketCache: RouteSocket?
+    private var scratch: NetworkNamespace?
+    private var scratchSocket: RouteSocket?
+    let pause: StepPause
+    /// Where the device is and under which index (a move keeps the index unless it is taken).
+    var location: NamespaceRole = .host
+    var index: Int32
+    let mac: String?
+
+    init(report: Report, host: RouteSocket, hostNamespace: NetworkNamespace, container: NetworkNamespace?,
+         index: Int32, mac: String?, pause: StepPause) {
+        self.report = report
+        self.host = host
+        self.hostNamespace = hostNamespace
+        self.container = container
+        self.index = index
+        self.mac = mac
+        self.pause = pause
+    }
+
+    func socket(_ role: NamespaceRole) throws -> RouteSocket {
+        switch role {
+        case .host: return host
+        case .container:
+            if let containerSocketCache { return containerSocketCache }
+            guard let container else { throw CNIError(.generic, "the container namespace is gone") }
+            let socket = try container.openRouteSocket()
+            containerSocketCache = socket
+            return socket
+        case .scratch:
+            if let scratchSocket { return scratchSocket }
+            let ns = try NetworkNamespace.makeScratch()
+            scratch = ns
+            let socket = try ns.openRouteSocket()
+            scratchSocket = socket
+            return socket
+        }
+    }
+
+    func namespace(_ role: NamespaceRole) throws -> NetworkNamespace {
+        switch role {
+        case .host: return hostNamespace
+        case .container:
+            guard let container else { throw CNIError(.generic, "the container namespace is gone") }
+            return container
+        case .scratch:
+            _ = try socket(.scratch)
+            return scratch!
+        }
+    }
+
+    /// Runs the plan's steps in order; `label` names them for the pause hook ("add.1", "del.2", ...).
+    func run(_ plan: Plan, label: String) throws {
+        for (number, step) in plan.steps.enumerated() {
+            pause.reached("\(label).\(number + 1)")
+            try perform(step)
+        }
+    }
+
+    func perform(_ step: Step) throws {
+        let socket = try socket(step.runsIn)
+        let target = try step.moveTo.map { try namespace($0) }
+        let request = LinkRequest.change(index: index, netnsFD: target?.fd, name: step.name, up: step.up,
+                                         alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC))
+        do {
+            try socket.perform(request)
+        } catch {
+            if step.moveTo != nil { _ = try? relocate() }
+            throw error
+        }
+        if let moveTo = step.moveTo {
+            location = moveTo
+            try relocate(preferring: moveTo)
+        }
+    }
+
+    /// Finds the device again: by index (checked against the MAC), then by MAC, in every namespace we hold.
+    @discardableResult
+    func relocate(preferring first: NamespaceRole? = nil) throws -> LinkMessage? {
+        var roles: [NamespaceRole] = [location, .host, .container, .scratch]
+        if let first { roles.insert(first, at: 0) }
+        for role in roles where role != .container || container != nil {
+            if role == .scratch && scratchSocket == nil { continue }
+            let socket = try socket(role)
+            if let link = try socket.link(index: index), mac == nil || link.macAddress == mac {
+                location = role
+                return link
+            }
+            if let mac, let link = try Inspect.link(mac: mac, socket) {
+                location = role
+                index = link.index
+                return link
+            }
+        }
+        return nil
+    }
+
+    /// Brings the device back to the host under its original name and state, from wherever it is.
+    func restore(_ original: OriginalState, label: String) throws {
+        guard let link = try relocate() else { throw CNIError(.generic, "the device (ifindex \(index)) was not found") }
+        let facts = Inspect.facts(link)
+        if location == .host {
+            try restoreInHost(facts, original)
+            return
+        }
+        let here = try Inspect.contents(socket(location), excluding: index)
+        let hostContents = try Inspect.contents(host)
+        var plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
+                                                source: here, target: hostContents, original: original))
+        if location == .scratch {
+            // Already out of the container: the steps of the scratch strategy from the scratch onwards.
+            plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
+                                                source: here, target: hostContents, original: original, forced: .scratchNamespace))
+            plan.steps.removeFirst()
+        }
+        try run(plan, label: label)
+    }
+
+    /// In the host already (a rollback that never left, or a device a dying namespace returned).
+    func restoreInHost(_ facts: DeviceFacts, _ original: OriginalState) throws {
+        let renaming = facts.name != original.name
+        if renaming && facts.up && !report.holds(.renameWhileUp) {
+            try host.perform(.change(index: index, up: false))
+        }
+        try host.perform(.change(index: index, name: renaming ? original.name : nil, up: original.up,
+                                 alias: original.alias ?? "", mtu: facts.mtu == original.mtu ? nil : original.mtu,
+                                 address: original.mac == facts.mac ? nil : original.mac.flatMap(parseMAC)))
+    }
+}
+
+func parseMAC(_ text: String) -> [UInt8]? {
+    let parts = text.split(separator: ":")
+    let bytes = parts.compactMap { UInt8($0, radix: 16) }
+    return bytes.count == parts.count && !bytes.isEmpty ? bytes : nil
+}
+
+/// A documented test-only hook: with LINKCAPS_TEST_PAUSE_AT=<label>.<n> (for example add.1 or del.2) the
+/// plugin writes "linkcaps-host-device: paused at add.1" to stderr before that step and waits for a
+/// signal, so a test can kill -9 it between steps. Never set it in production.
+struct StepPause {
+    let at: String?
+
+    init(environment: [String: String]) { at = CNIEnvironment.variable("LINKCAPS_TEST_PAUSE_AT", in: environment) }
+
+    func reached(_ step: String) {
+        guard let at, at == step else { return }
+        let line = "linkcaps-host-device: paused at \(step)\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        while true { Glibc.pause() }
+    }
+}
