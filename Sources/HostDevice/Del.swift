@@ -44,7 +44,7 @@ struct Del {
             mover.index = link.index
             mover.location = .host
         }
-        do { try mover.restore(original, label: "del") } catch {
+        do { try mover.restore(original, label: "del", forced: conf.strategy == .scratchNamespace || conf.strategy?.isAutomatic == false ? conf.strategy : nil) } catch {
             throw CNIError(.generic, "cannot return \(original.name) to the host", details: "\(error)")
         }
         if let record { store.remove(record) }

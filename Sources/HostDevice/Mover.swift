@@ -109,7 +109,7 @@ final class Mover {
     }
 
     /// Brings the device back to the host under its original name and state, from wherever it is.
-    func restore(_ original: OriginalState, label: String) throws {
+    func restore(_ original: OriginalState, label: String, forced: Strategy? = nil) throws {
         guard let link = try relocate() else { throw CNIError(.generic, "the device (ifindex \(index)) was not found") }
         let facts = Inspect.facts(link)
         if location == .host {
@@ -119,7 +119,7 @@ final class Mover {
         let here = try Inspect.contents(socket(location), excluding: index)
         let hostContents = try Inspect.contents(host)
         var plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
-                                                source: here, target: hostContents, original: original))
+                                                source: here, target: hostContents, original: original, forced: forced))
         if location == .scratch {
             // Already out of the container: the steps of the scratch strategy from the scratch onwards.
             plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,

@@ -66,8 +66,10 @@ public struct Plugin {
     /// CNI_NETNS must be a network namespace, and not ours.
     func openContainer(_ path: String) throws(CNIError) -> NetworkNamespace {
         let ns: NetworkNamespace
-        do { ns = try NetworkNamespace.open(path: path) } catch {
-            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is not a network namespace", details: "\(error)")
+        do { ns = try NetworkNamespace.open(path: path) } catch NamespaceError.notANetworkNamespace {
+            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is not a network namespace")
+        } catch {
+            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) cannot be opened", details: "\(error)")
         }
         if let ours = try? NetworkNamespace.current(), ours.isSame(as: ns) {
             throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is the host's own network namespace")
