@@ -39,7 +39,9 @@ struct Add {
                                 original: original, result: nil)
         try store.save(record)
         let mover = Mover(report: report, host: host, hostNamespace: try NetworkNamespace.current(), container: container,
-                          index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment))
+                          index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
+                          scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
+        defer { mover.unpinScratch() }
         var ipam: JSON?
         do {
             try move(plan, mover, device: device)

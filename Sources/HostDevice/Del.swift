@@ -34,7 +34,10 @@ struct Del {
         guard let original, let index else { return }   // nothing of ours: DEL succeeds
         let report = try plugin.report(store)
         let mover = Mover(report: report, host: host, hostNamespace: try NetworkNamespace.current(), container: container,
-                          index: index, mac: original.mac, pause: StepPause(environment: plugin.environment))
+                          index: index, mac: original.mac, pause: StepPause(environment: plugin.environment),
+                          scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
+        mover.reopenPinnedScratch()
+        defer { mover.unpinScratch() }
         if try mover.relocate() == nil {
             // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?
             guard let link = try returnedDevice(host, named: original.name) else {

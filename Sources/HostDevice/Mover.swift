@@ -15,13 +15,17 @@ final class Mover {
     private var scratch: NetworkNamespace?
     private var scratchSocket: RouteSocket?
     let pause: StepPause
+    /// Where the scratch namespace is bind-mounted while the device may be in it: an anonymous one would
+    /// die with a killed plugin and destroy a virtual device inside (kernel-facts §4). DEL reopens it.
+    let scratchPin: String?
     /// Where the device is and under which index (a move keeps the index unless it is taken).
     var location: NamespaceRole = .host
     var index: Int32
     let mac: String?
 
     init(report: Report, host: RouteSocket, hostNamespace: NetworkNamespace, container: NetworkNamespace?,
-         index: Int32, mac: String?, pause: StepPause) {
+         index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
+        self.scratchPin = scratchPin
         self.report = report
         self.host = host
         self.hostNamespace = hostNamespace
@@ -42,7 +46,8 @@ final class Mover {
             return socket
         case .scratch:
             if let scratchSocket { return scratchSocket }
-            let ns = try NetworkNamespace.makeScratch()
+            let ns = try scratchPin.flatMap { try? NetworkNamespace.open(path: $0) } ?? NetworkNamespace.makeScratch()
+            if let scratchPin, access(scratchPin, F_OK) != 0 { try pin(ns, at: scratchPin) }
             scratch = ns
             let socket = try ns.openRouteSocket()
             scratchSocket = socket
@@ -60,6 +65,30 @@ final class Mover {
             _ = try socket(.scratch)
             return scratch!
         }
+    }
+
+    /// Opens a scratch namespace left pinned by an earlier, killed run (so relocate looks there too).
+    func reopenPinnedScratch() {
+        guard let scratchPin, access(scratchPin, F_OK) == 0 else { return }
+        _ = try? socket(.scratch)
+    }
+
+    func pin(_ ns: NetworkNamespace, at path: String) throws {
+        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CNIError(.ioFailure, "cannot create \(path)") }
+        close(fd)
+        guard mount("/proc/self/fd/\(ns.fd)", path, nil, UInt(MS_BIND), nil) == 0 else {
+            let error = Errno.current
+            unlink(path)
+            throw CNIError(.ioFailure, "cannot pin the scratch namespace at \(path): \(error)")
+        }
+    }
+
+    /// Lets the scratch namespace go (it dies with our last descriptor, empty by then).
+    func unpinScratch() {
+        guard let scratchPin else { return }
+        umount2(scratchPin, Int32(MNT_DETACH))
+        unlink(scratchPin)
     }
 
     /// Runs the plan's steps in order; `label` names them for the pause hook ("add.1", "del.2", ...).

@@ -111,6 +111,11 @@ final class StateStore {
 
     func remove(_ a: Attachment) { unlink(path((a.network, a.containerID, a.ifname))) }
 
+    /// Where the attachment's scratch namespace is pinned while in use.
+    func scratchPin(_ a: (network: String, containerID: String, ifname: String)) -> String {
+        String(path(a).dropLast(".json".count)) + ".netns"
+    }
+
     func all() -> [(path: String, attachment: Attachment)] {
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }

@@ -43,9 +43,11 @@ struct PluginRun {
 final class Lab {
     static var counter = 0
     static let lock = NSLock()
+    /// One fixed directory, so runs do not pile up: emptied of attachments (not of the report) at start.
     static let root: String = {
-        let dir = "/tmp/lctest-\(getpid())"
+        let dir = "/tmp/linkcaps-host-device-tests"
         mkdir(dir, 0o700)
+        sh("for f in \(dir)/ns* \(dir)/state/*.netns; do [ -e \"$f\" ] && umount \"$f\" 2>/dev/null; rm -f \"$f\"; done; rm -f \(dir)/state/*.json")
         return dir
     }()
     /// One state dir for the whole run: the capability report in it is probed once, then reused.
