@@ -9,8 +9,8 @@ import Foundation
 
 /// Where the plugin gets the kernel's capability report. Stop-gap until the per-boot CapabilityCache
 /// lands: a report saved beside the state, reused while the boot id matches, else one probe.
-enum ReportSource {
-    static func report(stateDirectory: String) throws -> Report {
+public enum ReportSource {
+    public static func report(stateDirectory: String) throws -> Report {
         let path = stateDirectory + "/report.json"
         let boot = SystemIdentity.current().bootID
         if let text = readFile(path), let report = try? Report.decode(Data(text.utf8)), report.bootId == boot {
