@@ -29,7 +29,6 @@ struct Add {
         let plan: Plan
         do {
             plan = try Planner.plan(PlanRequest(report: report, device: device, direction: .into, wantedName: env.ifname,
-                                                source: try Inspect.contents(host, excluding: device.index),
                                                 target: contents, forced: conf.strategy))
         } catch {
             throw CNIError(.invalidConfig, "cannot move \(device.name): \(error)")
@@ -53,12 +52,11 @@ struct Add {
             throw (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
                                                    details: "\(error)")
         }
-        let arrived = try inside.link(index: mover.index)
-        let result = makeResult(mac: arrived?.macAddress ?? device.mac, ipam: ipam)
+        let result = makeResult(mac: mover.arrived?.macAddress ?? device.mac, ipam: ipam)
         record.phase = "added"
         record.index = mover.index
         record.result = result
-        try store.save(record)
+        try store.save(record, sync: false)   // losing this write only leaves phase "adding": DEL copes
         return result
     }
 

@@ -38,7 +38,9 @@ struct Del {
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         mover.reopenPinnedScratch()
         defer { mover.unpinScratch() }
-        if try mover.relocate() == nil {
+        if container != nil && record?.phase != "adding" { mover.location = .container }
+        var found = try mover.relocate()
+        if found == nil {
             // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?
             guard let link = try returnedDevice(host, named: original.name) else {
                 if let record { store.remove(record) }   // gone (a virtual device dies with its namespace)
@@ -46,11 +48,17 @@ struct Del {
             }
             mover.index = link.index
             mover.location = .host
+            found = link
         }
-        do { try mover.restore(original, label: "del", forced: conf.strategy == .scratchNamespace || conf.strategy?.isAutomatic == false ? conf.strategy : nil) } catch {
+        do { try mover.restore(original, label: "del", forced: stepwiseOrScratch(conf.strategy), found: found) } catch {
             throw CNIError(.generic, "cannot return \(original.name) to the host", details: "\(error)")
         }
         if let record { store.remove(record) }
+    }
+
+    /// On the way out a forced strategy is honoured only if it has its own way out (scratch, step-wise).
+    func stepwiseOrScratch(_ strategy: Strategy?) -> Strategy? {
+        strategy == .scratchNamespace || strategy?.isAutomatic == false ? strategy : nil
     }
 
     /// A host link carrying our alias record for the device `name` (how a dying namespace returns it).

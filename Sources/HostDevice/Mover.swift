@@ -22,6 +22,8 @@ final class Mover {
     var location: NamespaceRole = .host
     var index: Int32
     let mac: String?
+    /// The device as the last move's target reported it.
+    var arrived: LinkMessage?
 
     init(report: Report, host: RouteSocket, hostNamespace: NetworkNamespace, container: NetworkNamespace?,
          index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
@@ -112,23 +114,29 @@ final class Mover {
         }
         if let moveTo = step.moveTo {
             location = moveTo
-            try relocate(preferring: moveTo)
+            arrived = try relocate(preferring: moveTo)
         }
     }
 
-    /// Finds the device again: by index (checked against the MAC), then by MAC, in every namespace we hold.
+    /// Finds the device again: by index (checked against the MAC) in every namespace we hold, and only
+    /// then by MAC (a dump each), since a move keeps the index unless it is taken in the target.
     @discardableResult
     func relocate(preferring first: NamespaceRole? = nil) throws -> LinkMessage? {
-        var roles: [NamespaceRole] = [location, .host, .container, .scratch]
-        if let first { roles.insert(first, at: 0) }
-        for role in roles where role != .container || container != nil {
+        var roles: [NamespaceRole] = []
+        for role in [first, location, .host, .container, .scratch].compactMap({ $0 }) where !roles.contains(role) {
+            if role == .container && container == nil { continue }
             if role == .scratch && scratchSocket == nil { continue }
-            let socket = try socket(role)
-            if let link = try socket.link(index: index), mac == nil || link.macAddress == mac {
+            roles.append(role)
+        }
+        for role in roles {
+            if let link = try socket(role).link(index: index), mac == nil || link.macAddress == mac {
                 location = role
                 return link
             }
-            if let mac, let link = try Inspect.link(mac: mac, socket) {
+        }
+        guard let mac else { return nil }
+        for role in roles {
+            if let link = try Inspect.link(mac: mac, socket(role)) {
                 location = role
                 index = link.index
                 return link
@@ -138,8 +146,8 @@ final class Mover {
     }
 
     /// Brings the device back to the host under its original name and state, from wherever it is.
-    func restore(_ original: OriginalState, label: String, forced: Strategy? = nil) throws {
-        guard let link = try relocate() else { throw CNIError(.generic, "the device (ifindex \(index)) was not found") }
+    func restore(_ original: OriginalState, label: String, forced: Strategy? = nil, found: LinkMessage? = nil) throws {
+        guard let link = try found ?? relocate() else { throw CNIError(.generic, "the device (ifindex \(index)) was not found") }
         let facts = Inspect.facts(link)
         if location == .host {
             try restoreInHost(facts, original)

@@ -93,7 +93,7 @@ final class StateStore {
     }
 
     /// Written to a temporary file, synced and renamed: a kill leaves the old record or the new one.
-    func save(_ a: Attachment) throws(CNIError) {
+    func save(_ a: Attachment, sync: Bool = true) throws(CNIError) {
         try makeDirectory()
         let target = path((a.network, a.containerID, a.ifname))
         let temporary = target + ".tmp"
@@ -101,7 +101,7 @@ final class StateStore {
         guard fd >= 0 else { throw CNIError(.ioFailure, "cannot write \(temporary): \(String(cString: strerror(errno)))") }
         let bytes = Array((a.json.text + "\n").utf8)
         let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        fsync(fd)
+        if sync { fsync(fd) }
         close(fd)
         guard written == bytes.count, rename(temporary, target) == 0 else {
             unlink(temporary)

@@ -1,6 +1,11 @@
 import Foundation
 import Glibc
 import Netlink
+import Testing
+
+/// All privileged suites, one at a time: they share the state dir (and its probed report) and compare
+/// link tables, so they must not overlap.
+@Suite(.serialized) enum Privileged {}
 
 /// Privileged suites skip loudly without root.
 func skipUnlessRoot(_ test: String = #function) -> Bool {
