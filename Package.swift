@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "Capabilities", targets: ["Capabilities"]),
         .library(name: "Probe", targets: ["Probe"]),
         .library(name: "Policy", targets: ["Policy"]),
+        // facts issue: kernel/driver facts (links libkmod) and the per-boot cache (must not).
+        .library(name: "KernelFacts", targets: ["KernelFacts"]),
+        .library(name: "CapabilityCache", targets: ["CapabilityCache"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,14 +34,26 @@ let package = Package(
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
-        .target(name: "HostDevice", dependencies: ["Policy", "Probe", "Netlink", "Namespaces", "Capabilities"],
+        .target(name: "HostDevice", dependencies: ["Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
                 swiftSettings: swift5),
         .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice"], swiftSettings: swift5),
+
+        // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
+        .target(name: "CKmodShims", dependencies: ["CKmod"]),
+        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Probe", "Namespaces"],
+                swiftSettings: swift5),
+        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities"], swiftSettings: swift5),
+        .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Probe", "Capabilities"],
+                          path: "Benchmarks/linkcaps-bench", swiftSettings: swift5),
+        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Probe"],
+                    swiftSettings: swift5),
+        .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe"],
+                    swiftSettings: swift5),
 
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy", "HostDevice",
+                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "HostDevice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),

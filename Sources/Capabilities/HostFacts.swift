@@ -36,6 +36,46 @@ public struct HostFacts: Codable, Equatable, Sendable {
         }
     }
 
+    /// The driver behind a named interface, as ETHTOOL_GDRVINFO (in the interface's namespace) or sysfs
+    /// (host namespace only) told it.
+    public struct Interface: Codable, Equatable, Sendable {
+        public var name: String
+        public var driver: String?
+        public var driverVersion: String?
+        public var firmwareVersion: String?
+        public var busInfo: String?
+        /// The kernel module behind the driver, when it is one (sysfs names it; else the driver name).
+        public var module: String?
+        /// "ethtool", "sysfs" or "none".
+        public var source: String
+        public var note: String?
+        public init(name: String, driver: String? = nil, driverVersion: String? = nil, firmwareVersion: String? = nil,
+                    busInfo: String? = nil, module: String? = nil, source: String, note: String? = nil) {
+            self.name = name
+            self.driver = driver
+            self.driverVersion = driverVersion
+            self.firmwareVersion = firmwareVersion
+            self.busInfo = busInfo
+            self.module = module
+            self.source = source
+            self.note = note
+        }
+    }
+
+    /// Where libkmod looked and whether it found an index there; messages are libkmod's own log lines.
+    public struct ModuleDatabase: Codable, Equatable, Sendable {
+        public var directory: String?
+        public var available: Bool
+        public var note: String?
+        public var messages: [String]?
+        public init(directory: String? = nil, available: Bool, note: String? = nil, messages: [String]? = nil) {
+            self.directory = directory
+            self.available = available
+            self.note = note
+            self.messages = messages
+        }
+    }
+
     /// The distro's own kernel version where the kernel encodes it ("Debian 6.1.170-1", Ubuntu's signature).
     public var distroKernelVersion: String?
     public var osRelease: OSRelease?
@@ -43,9 +83,18 @@ public struct HostFacts: Codable, Equatable, Sendable {
     public var effectiveCapabilities: String?
     public var hasModuleSupport: Bool?
     public var modules: [Module]
+    // Added with the facts issue; optional so that older reports still decode.
+    public var moduleDatabase: ModuleDatabase?
+    public var interfaces: [Interface]?
+    /// Where distroKernelVersion came from: "/proc/version_signature" or "uname -v".
+    public var distroKernelVersionSource: String?
 
     public init(distroKernelVersion: String? = nil, osRelease: OSRelease? = nil, effectiveCapabilities: String? = nil,
-                hasModuleSupport: Bool? = nil, modules: [Module] = []) {
+                hasModuleSupport: Bool? = nil, modules: [Module] = [], moduleDatabase: ModuleDatabase? = nil,
+                interfaces: [Interface]? = nil, distroKernelVersionSource: String? = nil) {
+        self.moduleDatabase = moduleDatabase
+        self.interfaces = interfaces
+        self.distroKernelVersionSource = distroKernelVersionSource
         self.distroKernelVersion = distroKernelVersion
         self.osRelease = osRelease
         self.effectiveCapabilities = effectiveCapabilities

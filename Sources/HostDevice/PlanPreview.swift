@@ -6,13 +6,10 @@ import Policy
 /// What `linkcaps plan` shows: the plan the plugin would follow for a real device and namespace, read
 /// from the kernel but not carried out.
 public enum PlanPreview {
-    public static let defaultStateDirectory = "/var/lib/cni/linkcaps"
-
     /// In: `device` is a host link, `name` the name wanted in `netns`. Out: `device` is the link in
     /// `netns`; its alias record (or `name`) gives the original name and state to restore in the host.
-    public static func plan(device: String, netns: String, name: String?, out: Bool, forced: Strategy?,
-                            stateDirectory: String = defaultStateDirectory) throws -> Plan {
-        let report = try ReportSource.report(stateDirectory: stateDirectory)
+    public static func plan(device: String, netns: String, name: String?, out: Bool, forced: Strategy?) throws -> Plan {
+        let report = try ReportSource.report()
         let host = try RouteSocket()
         let container = try NetworkNamespace.open(path: netns).openRouteSocket()
         let (sourceSocket, targetSocket) = out ? (container, host) : (host, container)

@@ -78,7 +78,7 @@ public struct Plugin {
     }
 
     func report(_ store: StateStore) throws(CNIError) -> Report {
-        do { return try ReportSource.report(stateDirectory: store.directory) } catch {
+        do { return try ReportSource.report() } catch {
             throw CNIError(.generic, "cannot read the kernel's capability report", details: "\(error)")
         }
     }

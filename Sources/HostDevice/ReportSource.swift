@@ -1,38 +1,18 @@
 import Capabilities
-import Glibc
-import Probe
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import CapabilityCache
 
-/// Where the plugin gets the kernel's capability report. Stop-gap until the per-boot CapabilityCache
-/// lands: a report saved beside the state, reused while the boot id matches, else one probe.
+/// Where the plugin gets the kernel's capability report: the per-boot CapabilityCache (LINKCAPS_CACHE_DIR,
+/// else /run/linkcaps), probing once when it holds nothing conclusive.
 public enum ReportSource {
-    public static func report(stateDirectory: String) throws -> Report {
-        let path = stateDirectory + "/report.json"
-        let boot = SystemIdentity.current().bootID
-        if let text = readFile(path), let report = quickDecode(text), report.bootId == boot {
-            return report
-        }
-        var report = try Prober.run()
-        report.source = .probe
-        if let text = try? report.jsonString(pretty: false) {
-            let temporary = path + ".\(getpid())"
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                let bytes = Array(text.utf8)
-                let ok = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == bytes.count
-                close(fd)
-                if !ok || rename(temporary, path) != 0 { unlink(temporary) }
-            }
-        }
-        return report
+    public static func report() throws -> Report {
+        let cache = CapabilityCache()
+        // Fast path: the cached JSON read with our own parser (JSONDecoder costs ~2 ms per ADD/DEL for
+        // evidence the plugin never looks at).
+        if let text = cache.cachedReportJSON(), let report = quickDecode(text) { return report }
+        return try cache.report()
     }
 
-    /// The parts of a report the policy reads (ids, states, summaries), with our own parser: JSONDecoder
-    /// costs about 2 ms on every ADD and DEL for evidence the plugin never looks at.
+    /// The parts of a report the policy reads: ids, states and summaries.
     static func quickDecode(_ text: String) -> Report? {
         guard let json = try? JSON.parse(text), json["schemaVersion"]?.int == Report.currentSchemaVersion,
               let bootId = json["bootId"]?.string, case .object(let entries)? = json["capabilities"] else { return nil }
@@ -42,13 +22,13 @@ public enum ReportSource {
             capabilities[id] = CapabilityResult(state: state, summary: value["summary"]?.string ?? "", evidence: Evidence(),
                                                 metadata: CapabilityMetadata())
         }
-        let kernel = json["kernel"]
-        return Report(tool: .init(name: json["tool"]?["name"]?.string ?? "linkcaps", version: json["tool"]?["version"]?.string ?? ""),
+        let kernel = json["kernel"], tool = json["tool"], probe = json["probe"]
+        return Report(tool: .init(name: tool?["name"]?.string ?? "linkcaps", version: tool?["version"]?.string ?? ""),
                       kernel: .init(release: kernel?["release"]?.string ?? "", version: kernel?["version"]?.string ?? ""),
                       bootId: bootId,
-                      probe: .init(id: json["probe"]?["id"]?.string ?? "", startedAt: json["probe"]?["startedAt"]?.string ?? "",
-                                   durationMs: 0, linkKind: json["probe"]?["linkKind"]?.string, linkKindNotes: [:],
-                                   privileged: json["probe"]?["privileged"] == .bool(true)),
+                      probe: .init(id: probe?["id"]?.string ?? "", startedAt: probe?["startedAt"]?.string ?? "",
+                                   durationMs: 0, linkKind: probe?["linkKind"]?.string, linkKindNotes: [:],
+                                   privileged: probe?["privileged"] == .bool(true)),
                       capabilities: capabilities, source: .cache)
     }
 }

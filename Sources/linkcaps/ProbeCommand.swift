@@ -1,6 +1,8 @@
 import ArgumentParser
+import CapabilityCache
 import Capabilities
 import Glibc
+import KernelFacts
 import Probe
 
 struct ProbeCommand: ParsableCommand {
@@ -10,25 +12,78 @@ struct ProbeCommand: ParsableCommand {
         discussion: """
             Nothing on the host is touched: every link is made inside anonymous network namespaces that \
             vanish with the process. Needs CAP_SYS_ADMIN and CAP_NET_ADMIN: run as root, or rootless \
-            inside `unshare -Ur --net`.
+            inside `unshare -Ur --net`. The answer is kept per boot under /run/linkcaps (or \
+            $LINKCAPS_CACHE_DIR) and reused while it is conclusive; the report then says `source: cache`.
             """)
 
     @Flag(name: .long, help: "Print the report as JSON (the versioned format other tools consume).")
     var json = false
 
+    @Flag(name: .long, help: "Probe again and rewrite the cache.")
+    var refresh = false
+
+    @Flag(name: .customLong("no-cache"), help: "Probe without reading or writing the cache.")
+    var noCache = false
+
+    @Option(name: .customLong("cache-dir"), help: "Cache directory (default $LINKCAPS_CACHE_DIR, else /run/linkcaps).")
+    var cacheDir: String?
+
+    @Flag(name: .customLong("load-modules"),
+          help: "Let the probe load a link kind's kernel module (e.g. dummy) through libkmod. A host-wide change.")
+    var loadModules = false
+
+    @Option(name: .customLong("interface"), help: "Describe the driver behind this host interface (repeatable).")
+    var interfaces: [String] = []
+
     func run() throws {
-        let report: Report
+        var report: Report
         do {
-            report = try Prober.run()
+            report = try answer()
         } catch let error as ProbeError {
             printError("linkcaps: \(error)")
             throw ExitCode(2)
+        }
+        if report.facts == nil { report.facts = facts(for: report) }
+        if !interfaces.isEmpty {
+            report.facts?.interfaces = HostFactsGatherer(interfaces: interfaces).gather().interfaces
         }
         if json {
             print(try report.jsonString())
         } else {
             print(ProbeTable.render(report), terminator: "")
+            print(FactsTable.render(report.facts), terminator: "")
         }
+    }
+
+    /// From the cache unless told otherwise; a cache that cannot be used (directory not ours, read-only)
+    /// costs a warning and a direct probe, never the answer.
+    func answer() throws -> Report {
+        var options = ProbeOptions()
+        if loadModules { options.loadModule = ModuleLoader.load }
+        let cache = CapabilityCache(directory: cacheDir, options: options, probe: probeWithFacts)
+        let policy: CapabilityCache.Policy = noCache ? .bypass : refresh ? .refresh : .useCache
+        do {
+            return try cache.report(policy: policy)
+        } catch .probe(let error) {
+            throw error
+        } catch {
+            printError("linkcaps: \(error); probing without the cache")
+            do { return try cache.report(policy: .bypass) } catch .probe(let error) { throw error } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+
+    func probeWithFacts(_ options: ProbeOptions) throws -> Report {
+        var report = try Prober.run(options)
+        report.facts = facts(for: report)
+        return report
+    }
+
+    func facts(for report: Report) -> HostFacts {
+        var facts = HostFactsGatherer().gather()
+        HostFactsGatherer.annotate(&facts, with: report.probe)
+        return facts
     }
 }
 

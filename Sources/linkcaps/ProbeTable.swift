@@ -5,6 +5,7 @@ import Probe
 enum ProbeTable {
     static func render(_ report: Report) -> String {
         var out = "linkcaps \(report.tool.version) — kernel \(report.kernel.release)\n"
+        if report.source == .cache { out += "source: cache — answered from the probe of \(report.probe.startedAt)\n" }
         out += "probe \(report.probe.id) (\(report.source.rawValue)), \(format(report.probe.durationMs)) ms, "
         out += "throwaway link: \(report.probe.linkKind ?? "none")"
         let notes = report.probe.linkKindNotes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }

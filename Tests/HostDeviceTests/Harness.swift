@@ -57,6 +57,8 @@ final class Lab {
     }()
     /// One state dir for the whole run: the capability report in it is probed once, then reused.
     static let stateDir: String = { let d = root + "/state"; mkdir(d, 0o700); return d }()
+    /// The capability cache for the run (the plugin's default, /run/linkcaps, stays untouched).
+    static let cacheDir = root + "/cache"
 
     var links: [String] = []
     var namespaces: [String] = []
@@ -101,7 +103,7 @@ func plugin(_ command: String, _ config: String, netns: String?, ifname: String 
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
     var env = ["CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_IFNAME": ifname, "CNI_PATH": "/usr/lib/cni",
-               "LINKCAPS_STATE_DIR": Lab.stateDir, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+               "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_CACHE_DIR": Lab.cacheDir, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
     if let netns { env["CNI_NETNS"] = netns }
     env.merge(extra) { $1 }
     process.environment = env

@@ -11,7 +11,8 @@ extension Privileged {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: pluginPath)
             process.environment = ["CNI_COMMAND": command, "CNI_CONTAINERID": "c1", "CNI_IFNAME": "net1", "CNI_NETNS": netns,
-                                   "CNI_PATH": "/usr/lib/cni", "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_TEST_PAUSE_AT": step]
+                                   "CNI_PATH": "/usr/lib/cni", "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_CACHE_DIR": Lab.cacheDir,
+                               "LINKCAPS_TEST_PAUSE_AT": step]
             let input = Pipe(), output = Pipe(), errors = Pipe()
             process.standardInput = input
             process.standardOutput = output

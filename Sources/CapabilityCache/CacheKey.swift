@@ -1,0 +1,57 @@
+import Capabilities
+import Glibc
+import Probe
+
+/// What a cached report is valid for. Boot id and kernel release pin it to this boot of this kernel; the
+/// probe set (tool version + capability ids) and schema to this tool; privilege to what the probe could see.
+public struct CacheKey: Codable, Equatable, Sendable {
+    public var bootId: String
+    public var kernelRelease: String
+    public var schemaVersion: Int
+    public var probeSet: String
+    public var privileged: Bool
+
+    public init(bootId: String, kernelRelease: String, privileged: Bool,
+                schemaVersion: Int = Report.currentSchemaVersion, probeSet: String = CacheKey.currentProbeSet) {
+        self.bootId = bootId
+        self.kernelRelease = kernelRelease
+        self.schemaVersion = schemaVersion
+        self.probeSet = probeSet
+        self.privileged = privileged
+    }
+
+    public static let currentProbeSet: String = {
+        var text = "linkcaps-" + ToolVersion.current + ":"
+        for (index, id) in CapabilityID.allCases.enumerated() { text += (index == 0 ? "" : ",") + id.rawValue }
+        return text
+    }()
+
+    /// This boot, this kernel, this privilege. Read once per process: none of it changes while we run
+    /// (privilege aside, which a process does not regain).
+    public static var current: CacheKey { currentKey }
+
+    /// report-<16 hex digits>.json: a hash of the whole key, so a different key never reads this file.
+    /// The file repeats the key inside, and that copy is what is checked.
+    public var fileStem: String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bit
+        let text = "\(bootId)|\(kernelRelease)|\(schemaVersion)|\(probeSet)|\(privileged ? "priv" : "unpriv")"
+        for byte in text.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        let hex = String(hash, radix: 16)
+        return "report-" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}
+
+// Read with plain byte handling: this runs on every plugin start, where Character-level string APIs cost
+// more in first-use set-up than the reads themselves.
+private let currentKey: CacheKey = {
+    var name = utsname()
+    uname(&name)
+    let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    let bootId = readSmallFile("/proc/sys/kernel/random/boot_id").map { text in
+        String(decoding: text.utf8.filter { $0 != 0x0A && $0 != 0x20 }, as: UTF8.self)
+    } ?? "unknown"
+    return CacheKey(bootId: bootId, kernelRelease: release, privileged: Privilege.isPrivileged)
+}()
