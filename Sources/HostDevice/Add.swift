@@ -24,6 +24,7 @@ struct Add {
         if store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname) != nil {
             throw CNIError(.generic, "container \(env.containerID) already has an attachment \(env.ifname) on network \(conf.name)")
         }
+        if let type = conf.ipamType { _ = try IPAM.locate(type, path: env.path) }
         let report = try plugin.report(store)
         let original = OriginalState(device)
         let plan: Plan

@@ -4,9 +4,7 @@ import Glibc
 enum IPAM {
     static func run(_ type: String, command: String, config: [UInt8], environment: [String: String],
                     path: [String]) throws(CNIError) -> JSON? {
-        guard let executable = path.map({ $0 + "/" + type }).first(where: { access($0, X_OK) == 0 }) else {
-            throw CNIError(.invalidConfig, "IPAM plugin \"\(type)\" not found in CNI_PATH")
-        }
+        let executable = try locate(type, path: path)
         var env = environment
         env["CNI_COMMAND"] = command
         let (status, output) = try spawn(executable, input: config, environment: env)
@@ -18,6 +16,14 @@ enum IPAM {
         }
         if command == "ADD" && json == nil { throw CNIError(.decodeFailure, "IPAM plugin \(type) returned no result") }
         return json
+    }
+
+    /// The IPAM executable in CNI_PATH; ADD looks before anything moves.
+    static func locate(_ type: String, path: [String]) throws(CNIError) -> String {
+        guard let executable = path.map({ $0 + "/" + type }).first(where: { access($0, X_OK) == 0 }) else {
+            throw CNIError(.invalidConfig, "IPAM plugin \"\(type)\" not found in CNI_PATH")
+        }
+        return executable
     }
 
     /// Runs a program with stdin from `input`; returns its exit status and stdout.
