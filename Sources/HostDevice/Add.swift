@@ -38,7 +38,7 @@ struct Add {
                                 phase: "adding", strategy: plan.strategy.rawValue, index: device.index,
                                 original: original, result: nil)
         try store.save(record)
-        let mover = Mover(report: report, host: host, hostNamespace: try NetworkNamespace.current(), container: container,
+        let mover = Mover(report: report, host: host, container: container,
                           index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         defer { mover.unpinScratch() }
@@ -57,7 +57,7 @@ struct Add {
         record.phase = "added"
         record.index = mover.index
         record.result = result
-        try store.save(record, sync: false)   // losing this write only leaves phase "adding": DEL copes
+        try store.save(record)
         return result
     }
 

@@ -33,7 +33,7 @@ struct Del {
         }
         guard let original, let index else { return }   // nothing of ours: DEL succeeds
         let report = try plugin.report(store)
-        let mover = Mover(report: report, host: host, hostNamespace: try NetworkNamespace.current(), container: container,
+        let mover = Mover(report: report, host: host, container: container,
                           index: index, mac: original.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         mover.reopenPinnedScratch()

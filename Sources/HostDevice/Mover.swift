@@ -9,7 +9,8 @@ import Policy
 final class Mover {
     let report: Report
     let host: RouteSocket
-    let hostNamespace: NetworkNamespace
+    /// Opened only when a step moves the device to the host (DEL, rollback): not on the common ADD path.
+    private lazy var hostNamespace: Result<NetworkNamespace, Error> = Result { try NetworkNamespace.current() }
     let container: NetworkNamespace?
     private var containerSocketCache: RouteSocket?
     private var scratch: NetworkNamespace?
@@ -25,12 +26,11 @@ final class Mover {
     /// The device as the last move's target reported it.
     var arrived: LinkMessage?
 
-    init(report: Report, host: RouteSocket, hostNamespace: NetworkNamespace, container: NetworkNamespace?,
+    init(report: Report, host: RouteSocket, container: NetworkNamespace?,
          index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
         self.scratchPin = scratchPin
         self.report = report
         self.host = host
-        self.hostNamespace = hostNamespace
         self.container = container
         self.index = index
         self.mac = mac
@@ -59,7 +59,7 @@ final class Mover {
 
     func namespace(_ role: NamespaceRole) throws -> NetworkNamespace {
         switch role {
-        case .host: return hostNamespace
+        case .host: return try hostNamespace.get()
         case .container:
             guard let container else { throw CNIError(.generic, "the container namespace is gone") }
             return container

@@ -71,10 +71,16 @@ public struct Plugin {
         } catch {
             throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) cannot be opened", details: "\(error)")
         }
-        if let ours = try? NetworkNamespace.current(), ours.isSame(as: ns) {
+        if sameFile("/proc/thread-self/ns/net", path) {
             throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is the host's own network namespace")
         }
         return ns
+    }
+
+    /// Whether two paths name the same inode (for namespaces: the same namespace), without opening sockets.
+    func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
     func report(_ store: StateStore) throws(CNIError) -> Report {
