@@ -47,8 +47,13 @@ struct Add {
             try move(plan, mover, device: device)
             if let type = conf.ipamType {
                 ipam = try IPAM.run(type, command: "ADD", config: plugin.stdin, environment: plugin.environment, path: env.path)
+                try AddressConfig.apply(ipam!, index: mover.index, socket: inside)
             }
         } catch {
+            if ipam != nil, let type = conf.ipamType {
+                // Give the addresses back: the attachment did not happen.
+                _ = try? IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
+            }
             rollBack(mover, original, record)
             throw (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
                                                    details: "\(error)")

@@ -185,8 +185,8 @@ func parseMAC(_ text: String) -> [UInt8]? {
 }
 
 /// A documented test-only hook: with LINKCAPS_TEST_PAUSE_AT=<label>.<n> (for example add.1 or del.2) the
-/// plugin writes "linkcaps-host-device: paused at add.1" to stderr before that step and waits for a
-/// signal, so a test can kill -9 it between steps. Never set it in production.
+/// plugin writes "linkcaps-host-device: paused at add.1" to stderr before that step and waits: SIGUSR1
+/// lets it go on (a test changes the world meanwhile), SIGKILL ends it there. Never set it in production.
 struct StepPause {
     let at: String?
 
@@ -194,8 +194,15 @@ struct StepPause {
 
     func reached(_ step: String) {
         guard let at, at == step else { return }
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGUSR1)
+        // Blocked before announcing, so a SIGUSR1 sent right after the line is not lost.
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
         let line = "linkcaps-host-device: paused at \(step)\n"
         _ = line.withCString { write(2, $0, strlen($0)) }
-        while true { Glibc.pause() }
+        var received: Int32 = 0
+        sigwait(&blocked, &received)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 }

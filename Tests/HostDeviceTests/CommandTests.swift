@@ -68,7 +68,14 @@ extension Privileged {
             #expect(interfaces.map { $0["name"] as? String } == ["eth0", "net1"], "prevResult interfaces kept, ours appended")
             let ips = add.json["ips"] as? [[String: Any]] ?? []
             #expect(ips.first?["address"] as? String == "10.9.8.7/24" && ips.first?["interface"] as? Int == 1)
+            #expect(sh("nsenter --net=\(ns) ip -o addr show dev net1").output.contains("10.9.8.7/24"), "address configured")
             #expect(plugin("DEL", config, netns: ns).status == 0)
+            let routed = conf(device, extra: ",\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"\(Lab.root)/ipam\",\"ranges\":[[{\"subnet\":\"10.77.0.0/24\",\"gateway\":\"10.77.0.1\"}]],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}")
+            let add2 = plugin("ADD", routed, netns: ns)
+            #expect(add2.status == 0, "\(add2.stdout)")
+            #expect(sh("nsenter --net=\(ns) ip route").output.contains("default via 10.77.0.1 dev net1"), "route configured")
+            #expect(plugin("DEL", routed, netns: ns).status == 0)
+            sh("rm -rf \(Lab.root)/ipam")
             let missing = plugin("ADD", conf(device, extra: ",\"ipam\":{\"type\":\"nosuchipam\"}"), netns: ns)
             #expect(missing.code == 7 && link(device) != nil, "unknown IPAM: nothing moved: \(missing.stdout)")
         }

@@ -6,13 +6,13 @@ import Testing
 /// nothing is left behind (links, namespaces, state files, descriptors).
 extension Privileged {
     @Suite(.serialized) struct RobustnessTests {
-        /// Starts the plugin paused at `step` (LINKCAPS_TEST_PAUSE_AT), waits for it to say so, kills it -9.
-        func killAt(_ step: String, _ command: String, config: String, netns: String) -> Bool {
+        /// Starts the plugin paused at `step` (LINKCAPS_TEST_PAUSE_AT) and waits until it says so.
+        func startPaused(_ step: String, _ command: String, config: String, netns: String) -> (Process, Pipe, Bool) {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: pluginPath)
             process.environment = ["CNI_COMMAND": command, "CNI_CONTAINERID": "c1", "CNI_IFNAME": "net1", "CNI_NETNS": netns,
                                    "CNI_PATH": "/usr/lib/cni", "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_CACHE_DIR": Lab.cacheDir,
-                               "LINKCAPS_TEST_PAUSE_AT": step]
+                                   "LINKCAPS_TEST_PAUSE_AT": step]
             let input = Pipe(), output = Pipe(), errors = Pipe()
             process.standardInput = input
             process.standardOutput = output
@@ -25,10 +25,38 @@ extension Privileged {
             while Date() < deadline, !String(decoding: said, as: UTF8.self).contains("paused at \(step)"), process.isRunning {
                 said += errors.fileHandleForReading.availableData
             }
-            let paused = String(decoding: said, as: UTF8.self).contains("paused at \(step)")
+            return (process, output, String(decoding: said, as: UTF8.self).contains("paused at \(step)"))
+        }
+
+        /// Kills the plugin with -9 where it paused.
+        func killAt(_ step: String, _ command: String, config: String, netns: String) -> Bool {
+            let (process, _, paused) = startPaused(step, command, config: config, netns: netns)
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             return paused
+        }
+
+        /// The wanted name is taken in the container after the pre-check (a race): the kernel moves the
+        /// device, then says EEXIST; the plugin must bring it back, UP, with the host seeing only its name.
+        @Test func nameTakenAfterThePreCheckIsRecovered() throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = lab.device()
+            let ns = lab.namespace()
+            let before = linkTable(only: device)
+            let recorder = try HostRecorder()
+            let index = ifindex(device)
+            let (process, output, paused) = startPaused("add.1", "ADD", config: conf(device), netns: ns)
+            #expect(paused)
+            sh("nsenter --net=\(ns) ip link add net1 type veth peer name lcr0")
+            kill(process.processIdentifier, SIGUSR1)
+            let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 1 && answer.contains("EEXIST"), "\(answer)")
+            #expect(linkTable(only: device) == before, "back in the host as it was: \(answer)")
+            #expect(Set(try recorder.names(index: index)).subtracting([device]).isEmpty, "the host saw only \(device)")
+            #expect(try stateFiles().isEmpty)
         }
 
         @Test(arguments: [("add.1", nil), ("add.1", "scratch-namespace"), ("add.2", "scratch-namespace"),
