@@ -48,9 +48,10 @@ struct PluginRun {
 final class Lab {
     static var counter = 0
     static let lock = NSLock()
-    /// One fixed directory, so runs do not pile up: emptied of attachments (not of the report) at start.
+    /// One fixed directory inside the package's .build (not the host's /tmp), so runs do not pile up:
+    /// emptied of attachments (not of the cached report) at start.
     static let root: String = {
-        let dir = "/tmp/linkcaps-host-device-tests"
+        let dir = packageRoot + "/.build/host-device-tests"
         mkdir(dir, 0o700)
         sh("for f in \(dir)/ns* \(dir)/state/*.netns; do [ -e \"$f\" ] && umount \"$f\" 2>/dev/null; rm -f \"$f\"; done; rm -f \(dir)/state/*.json")
         return dir

@@ -61,7 +61,7 @@ extension Privileged {
 
         @Test(arguments: [("add.1", nil), ("add.1", "scratch-namespace"), ("add.2", "scratch-namespace"),
                           ("add.3", "scratch-namespace"), ("del.1", nil), ("del.2", nil), ("del.1", "scratch-namespace"),
-                          ("del.2", "scratch-namespace")] as [(String, String?)])
+                          ("del.2", "scratch-namespace"), ("del.3", "scratch-namespace")] as [(String, String?)])
         func killNineThenDelRestores(step: String, strategy: String?) throws {
             if skipUnlessRoot() { return }
             let lab = Lab()
