@@ -10,13 +10,13 @@ struct Add {
     let conf: NetConf
     let store: StateStore
     let container: NetworkNamespace
+    let inside: RouteSocket
 
     func run() throws -> JSON {
         let host = try RouteSocket()
         let (selected, selectors) = try DeviceSelection.select(conf, host: host)
         guard let link = selected else { throw notFound(selectors) }
         let device = Inspect.facts(link)
-        let inside = try container.openRouteSocket()
         let contents = try Inspect.contents(inside)
         if contents.holds(env.ifname) {
             throw CNIError(.invalidEnvironment, "CNI_IFNAME \(env.ifname) is already used in the container")
@@ -38,7 +38,7 @@ struct Add {
                                 phase: "adding", strategy: plan.strategy.rawValue, index: device.index,
                                 original: original, result: nil)
         try store.save(record)
-        let mover = Mover(report: report, host: host, container: container,
+        let mover = Mover(report: report, host: host, container: container, containerSocket: inside,
                           index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         defer { mover.unpinScratch() }

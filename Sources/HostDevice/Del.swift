@@ -16,11 +16,12 @@ struct Del {
             _ = try IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
         }
         let host = try RouteSocket()
-        let container = env.netns.flatMap { try? NetworkNamespace.open(path: $0) }
+        let opened = env.netns.flatMap { try? NetworkNamespace.openWithRouteSocket(path: $0) }
+        let container = opened?.0
         let record = store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
         var original = record?.original
         var index = record?.index
-        if original == nil, let container, let socket = try? container.openRouteSocket(),
+        if original == nil, let socket = opened?.1,
            let link = try socket.link(named: env.ifname), let recorded = AliasRecord.decode(link.alias),
            recorded.name == conf.device || recorded.mac == conf.hwaddr?.lowercased() {
             // No record (lost state), but the alias says what the device was.
@@ -33,7 +34,7 @@ struct Del {
         }
         guard let original, let index else { return }   // nothing of ours: DEL succeeds
         let report = try plugin.report(store)
-        let mover = Mover(report: report, host: host, container: container,
+        let mover = Mover(report: report, host: host, container: container, containerSocket: opened?.1,
                           index: index, mac: original.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         mover.reopenPinnedScratch()

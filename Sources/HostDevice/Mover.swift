@@ -26,11 +26,12 @@ final class Mover {
     /// The device as the last move's target reported it.
     var arrived: LinkMessage?
 
-    init(report: Report, host: RouteSocket, container: NetworkNamespace?,
+    init(report: Report, host: RouteSocket, container: NetworkNamespace?, containerSocket: RouteSocket? = nil,
          index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
         self.scratchPin = scratchPin
         self.report = report
         self.host = host
+        self.containerSocketCache = containerSocket
         self.container = container
         self.index = index
         self.mac = mac

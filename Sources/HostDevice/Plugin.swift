@@ -44,17 +44,17 @@ public struct Plugin {
         case .version: return versionInfo(conf.cniVersion)
         case .status: return try status(conf, store)
         case .add:
-            let container = try openContainer(env.netns!)
+            let (container, socket) = try openContainer(env.netns!)
             try store.lock()
-            return try Add(plugin: self, env: env, conf: conf, store: store, container: container).run()
+            return try Add(plugin: self, env: env, conf: conf, store: store, container: container, inside: socket).run()
         case .del:
             try store.lock()
             try Del(plugin: self, env: env, conf: conf, store: store).run()
             return nil
         case .check:
-            let container = try openContainer(env.netns!)
+            let (_, socket) = try openContainer(env.netns!)
             try store.lock()
-            try check(env, conf, store, container)
+            try check(env, conf, store, socket)
             return nil
         case .gc:
             try store.lock()
@@ -63,18 +63,16 @@ public struct Plugin {
         }
     }
 
-    /// CNI_NETNS must be a network namespace, and not ours.
-    func openContainer(_ path: String) throws(CNIError) -> NetworkNamespace {
-        let ns: NetworkNamespace
-        do { ns = try NetworkNamespace.open(path: path) } catch NamespaceError.notANetworkNamespace {
+    /// CNI_NETNS must be a network namespace, and not ours. Returns it with a route socket inside.
+    func openContainer(_ path: String) throws(CNIError) -> (NetworkNamespace, RouteSocket) {
+        if sameFile("/proc/thread-self/ns/net", path) {
+            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is the host's own network namespace")
+        }
+        do { return try NetworkNamespace.openWithRouteSocket(path: path) } catch NamespaceError.notANetworkNamespace {
             throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is not a network namespace")
         } catch {
             throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) cannot be opened", details: "\(error)")
         }
-        if sameFile("/proc/thread-self/ns/net", path) {
-            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is the host's own network namespace")
-        }
-        return ns
     }
 
     /// Whether two paths name the same inode (for namespaces: the same namespace), without opening sockets.
@@ -101,12 +99,11 @@ public struct Plugin {
         return nil
     }
 
-    func check(_ env: CNIEnvironment, _ conf: NetConf, _ store: StateStore, _ container: NetworkNamespace) throws {
+    func check(_ env: CNIEnvironment, _ conf: NetConf, _ store: StateStore, _ socket: RouteSocket) throws {
         guard let state = store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname),
               state.phase == "added" else {
             throw CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
         }
-        let socket = try container.openRouteSocket()
         guard let link = try socket.link(named: env.ifname) else {
             throw CNIError(.generic, "\(env.ifname) is missing from the container")
         }
