@@ -37,6 +37,7 @@ struct Del {
         let mover = Mover(report: report, host: host, container: container, containerSocket: opened?.1,
                           index: index, mac: original.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
+        mover.recordedName = original.name
         mover.reopenPinnedScratch()
         defer { mover.unpinScratch() }
         if container != nil && record?.phase != "adding" { mover.location = .container }

@@ -23,6 +23,9 @@ final class Mover {
     var location: NamespaceRole = .host
     var index: Int32
     let mac: String?
+    /// The original name, as the alias record carries it: recognises the device when the container
+    /// changed its MAC.
+    var recordedName: String?
     /// The device as the last move's target reported it.
     var arrived: LinkMessage?
 
@@ -130,7 +133,7 @@ final class Mover {
             roles.append(role)
         }
         for role in roles {
-            if let link = try socket(role).link(index: index), mac == nil || link.macAddress == mac {
+            if let link = try socket(role).link(index: index), isOurs(link) {
                 location = role
                 return link
             }
@@ -144,6 +147,11 @@ final class Mover {
             }
         }
         return nil
+    }
+
+    func isOurs(_ link: LinkMessage) -> Bool {
+        mac == nil || link.macAddress == mac
+            || (recordedName != nil && AliasRecord.decode(link.alias)?.name == recordedName)
     }
 
     /// Brings the device back to the host under its original name and state, from wherever it is.

@@ -126,6 +126,22 @@ extension Privileged {
             #expect(mounts() == mountsBefore, "no namespace left mounted")
         }
 
+        /// Whatever the container did to the device (new name, MAC, MTU, down), DEL brings it back as it was.
+        @Test func delUndoesWhatTheContainerChanged() throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = lab.device()
+            let ns = lab.namespace()
+            let before = linkTable(only: device)
+            #expect(plugin("ADD", conf(device), netns: ns).status == 0)
+            sh("nsenter --net=\(ns) sh -c 'ip link set net1 down; ip link set net1 address 02:11:22:33:44:55 mtu 1280 name inner0'")
+            let del = plugin("DEL", conf(device), netns: ns)
+            #expect(del.status == 0, "\(del.stdout)")
+            #expect(linkTable(only: device) == before, "name, MAC, MTU and UP restored")
+            #expect(link("inner0", in: ns) == nil)
+        }
+
         @Test func delIsIdempotentAndFindsReturnedDevices() throws {
             if skipUnlessRoot() { return }
             let lab = Lab()
