@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "linkcaps", targets: ["linkcaps"]),
+        .executable(name: "linkcaps-host-device", targets: ["linkcaps-host-device"]),
         .library(name: "Netlink", targets: ["Netlink"]),
         .library(name: "Namespaces", targets: ["Namespaces"]),
         .library(name: "Capabilities", targets: ["Capabilities"]),
@@ -38,6 +39,10 @@ let package = Package(
         // Matrix is pure (catalogue, observations, audit, renderers); FleetOutput holds the NFD file and its writer.
         .target(name: "Matrix", dependencies: ["Capabilities", "Policy"], swiftSettings: swift5),
         .target(name: "FleetOutput", dependencies: ["Capabilities"], swiftSettings: swift5),
+        // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
+        .target(name: "HostDevice", dependencies: ["Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
+                swiftSettings: swift5),
+        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice"], swiftSettings: swift5),
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
@@ -54,7 +59,7 @@ let package = Package(
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput",
+                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
@@ -67,5 +72,8 @@ let package = Package(
                     swiftSettings: swift5),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),
+        .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], swiftSettings: swift5),
+        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport"],
+                    swiftSettings: swift5),
     ]
 )

@@ -10,7 +10,7 @@ public final class NetworkNamespace {
     /// SO_NETNS_COOKIE, read from a socket made inside; unlike inode numbers, never reused.
     public let cookie: UInt64?
 
-    private init(file: NamespaceFile, cookie: UInt64?) {
+    init(file: NamespaceFile, cookie: UInt64?) {
         fd = file.fd
         identity = file.identity
         self.cookie = cookie

@@ -6,6 +6,6 @@ struct Linkcaps: ParsableCommand {
         commandName: "linkcaps",
         abstract: "Finds out, by trying it, what this kernel does when a link is moved to another network namespace and renamed.",
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, MatrixCommand.self, AuditCommand.self],
+        subcommands: [ProbeCommand.self, PlanCommand.self, MatrixCommand.self, AuditCommand.self],
         defaultSubcommand: ProbeCommand.self)
 }

@@ -1,0 +1,114 @@
+import Capabilities
+import Namespaces
+import Netlink
+import Policy
+
+/// ADD: pick the device, plan, record, move; on any failure put the device back as it was.
+struct Add {
+    let plugin: Plugin
+    let env: CNIEnvironment
+    let conf: NetConf
+    let store: StateStore
+    let container: NetworkNamespace
+    let inside: RouteSocket
+
+    func run() throws -> JSON {
+        let host = try RouteSocket()
+        let (selected, selectors) = try DeviceSelection.select(conf, host: host)
+        guard let link = selected else { throw notFound(selectors) }
+        let device = Inspect.facts(link)
+        let contents = try Inspect.contents(inside)
+        if contents.holds(env.ifname) {
+            throw CNIError(.invalidEnvironment, "CNI_IFNAME \(env.ifname) is already used in the container")
+        }
+        if store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname) != nil {
+            throw CNIError(.generic, "container \(env.containerID) already has an attachment \(env.ifname) on network \(conf.name)")
+        }
+        if let type = conf.ipamType { _ = try IPAM.locate(type, path: env.path) }
+        let report = try plugin.report(store)
+        let original = OriginalState(device)
+        let plan: Plan
+        do {
+            plan = try Planner.plan(PlanRequest(report: report, device: device, direction: .into, wantedName: env.ifname,
+                                                target: contents, forced: conf.strategy))
+        } catch {
+            throw CNIError(.invalidConfig, "cannot move \(device.name): \(error)")
+        }
+        var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
+                                phase: "adding", strategy: plan.strategy.rawValue, index: device.index,
+                                original: original, result: nil)
+        try store.save(record)
+        let mover = Mover(report: report, host: host, container: container, containerSocket: inside,
+                          index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
+                          scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
+        defer { mover.unpinScratch() }
+        var ipam: JSON?
+        do {
+            try move(plan, mover, device: device)
+            if let type = conf.ipamType {
+                ipam = try IPAM.run(type, command: "ADD", config: plugin.stdin, environment: plugin.environment, path: env.path)
+                try AddressConfig.apply(ipam!, index: mover.index, socket: inside)
+            }
+        } catch {
+            if ipam != nil, let type = conf.ipamType {
+                // Give the addresses back: the attachment did not happen.
+                _ = try? IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
+            }
+            rollBack(mover, original, record)
+            throw (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
+                                                   details: "\(error)")
+        }
+        let result = makeResult(mac: mover.arrived?.macAddress ?? device.mac, ipam: ipam)
+        record.phase = "added"
+        record.index = mover.index
+        record.result = result
+        try store.save(record)
+        return result
+    }
+
+    /// The plan, with the single request's recovery: a kernel that moved the device and then said EEXIST
+    /// (a name taken meanwhile) gets the rename finished in the container, or the rollback.
+    func move(_ plan: Plan, _ mover: Mover, device: DeviceFacts) throws {
+        do {
+            try mover.run(plan, label: "add")
+        } catch let error as NetlinkError where error.errno == .EEXIST && plan.strategy == .singleRequest {
+            guard try mover.relocate() != nil, mover.location == .container else { throw error }
+            let first = plan.steps[0]
+            try mover.perform(Step(in: .container, name: first.name, alias: first.alias, up: true,
+                                   purpose: "finish the rename the kernel left undone"))
+        }
+    }
+
+    func rollBack(_ mover: Mover, _ original: OriginalState, _ record: Attachment) {
+        do {
+            try mover.restore(original, label: "rollback")
+            store.remove(record)
+        } catch {
+            // The record stays: a DEL (which the runtime sends after a failed ADD) will try again.
+        }
+    }
+
+    func notFound(_ selectors: String) -> CNIError {
+        for (_, attachment) in store.all() where conf.device == attachment.original.name
+            || (conf.hwaddr != nil && conf.hwaddr?.lowercased() == attachment.original.mac) {
+            return CNIError(.invalidConfig, "device \(attachment.original.name) is already attached to container \(attachment.containerID) as \(attachment.ifname)")
+        }
+        return CNIError(.invalidConfig, "no host device found for \(selectors)")
+    }
+
+    /// The result in the input's version: the interface, then what IPAM gave (its IPs on interface 0).
+    func makeResult(mac: String?, ipam: JSON?) -> JSON {
+        var result: JSON = .object(["cniVersion": .string(conf.cniVersion)])
+        var interfaces = conf.prevResult?["interfaces"]?.array ?? []
+        let ours = interfaces.count
+        interfaces.append(.object(["name": .string(env.ifname), "mac": mac.map(JSON.string), "sandbox": env.netns.map(JSON.string)]))
+        result.set("interfaces", .array(interfaces))
+        let source = ipam ?? conf.prevResult
+        var ips = source?["ips"]?.array ?? []
+        if ipam != nil { for i in ips.indices { ips[i].set("interface", .number(String(ours))) } }
+        if !ips.isEmpty { result.set("ips", .array(ips)) }
+        if let routes = source?["routes"] { result.set("routes", routes) }
+        result.set("dns", source?["dns"] ?? .object([]))
+        return result
+    }
+}

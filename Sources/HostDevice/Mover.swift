@@ -1,0 +1,217 @@
+import Capabilities
+import Glibc
+import Namespaces
+import Netlink
+import Policy
+
+/// Executes plans over real namespaces, knows where the device is after every step, and brings it back
+/// to the host under its original name and state when anything fails.
+final class Mover {
+    let report: Report
+    let host: RouteSocket
+    /// Opened only when a step moves the device to the host (DEL, rollback): not on the common ADD path.
+    private lazy var hostNamespace: Result<NetworkNamespace, Error> = Result { try NetworkNamespace.current() }
+    let container: NetworkNamespace?
+    private var containerSocketCache: RouteSocket?
+    private var scratch: NetworkNamespace?
+    private var scratchSocket: RouteSocket?
+    let pause: StepPause
+    /// Where the scratch namespace is bind-mounted while the device may be in it: an anonymous one would
+    /// die with a killed plugin and destroy a virtual device inside (kernel-facts §4). DEL reopens it.
+    let scratchPin: String?
+    /// Where the device is and under which index (a move keeps the index unless it is taken).
+    var location: NamespaceRole = .host
+    var index: Int32
+    let mac: String?
+    /// The original name, as the alias record carries it: recognises the device when the container
+    /// changed its MAC.
+    var recordedName: String?
+    /// The device as the last move's target reported it.
+    var arrived: LinkMessage?
+
+    init(report: Report, host: RouteSocket, container: NetworkNamespace?, containerSocket: RouteSocket? = nil,
+         index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
+        self.scratchPin = scratchPin
+        self.report = report
+        self.host = host
+        self.containerSocketCache = containerSocket
+        self.container = container
+        self.index = index
+        self.mac = mac
+        self.pause = pause
+    }
+
+    func socket(_ role: NamespaceRole) throws -> RouteSocket {
+        switch role {
+        case .host: return host
+        case .container:
+            if let containerSocketCache { return containerSocketCache }
+            guard let container else { throw CNIError(.generic, "the container namespace is gone") }
+            let socket = try container.openRouteSocket()
+            containerSocketCache = socket
+            return socket
+        case .scratch:
+            if let scratchSocket { return scratchSocket }
+            let ns = try scratchPin.flatMap { try? NetworkNamespace.open(path: $0) } ?? NetworkNamespace.makeScratch()
+            if let scratchPin, access(scratchPin, F_OK) != 0 { try pin(ns, at: scratchPin) }
+            scratch = ns
+            let socket = try ns.openRouteSocket()
+            scratchSocket = socket
+            return socket
+        }
+    }
+
+    func namespace(_ role: NamespaceRole) throws -> NetworkNamespace {
+        switch role {
+        case .host: return try hostNamespace.get()
+        case .container:
+            guard let container else { throw CNIError(.generic, "the container namespace is gone") }
+            return container
+        case .scratch:
+            _ = try socket(.scratch)
+            return scratch!
+        }
+    }
+
+    /// Opens a scratch namespace left pinned by an earlier, killed run (so relocate looks there too).
+    func reopenPinnedScratch() {
+        guard let scratchPin, access(scratchPin, F_OK) == 0 else { return }
+        _ = try? socket(.scratch)
+    }
+
+    func pin(_ ns: NetworkNamespace, at path: String) throws {
+        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CNIError(.ioFailure, "cannot create \(path)") }
+        close(fd)
+        guard mount("/proc/self/fd/\(ns.fd)", path, nil, UInt(MS_BIND), nil) == 0 else {
+            let error = Errno.current
+            unlink(path)
+            throw CNIError(.ioFailure, "cannot pin the scratch namespace at \(path): \(error)")
+        }
+    }
+
+    /// Lets the scratch namespace go (it dies with our last descriptor, empty by then).
+    func unpinScratch() {
+        guard let scratchPin else { return }
+        umount2(scratchPin, Int32(MNT_DETACH))
+        unlink(scratchPin)
+    }
+
+    /// Runs the plan's steps in order; `label` names them for the pause hook ("add.1", "del.2", ...).
+    func run(_ plan: Plan, label: String) throws {
+        for (number, step) in plan.steps.enumerated() {
+            pause.reached("\(label).\(number + 1)")
+            try perform(step)
+        }
+    }
+
+    func perform(_ step: Step) throws {
+        let socket = try socket(step.runsIn)
+        let target = try step.moveTo.map { try namespace($0) }
+        let request = LinkRequest.change(index: index, netnsFD: target?.fd, name: step.name, up: step.up,
+                                         alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC))
+        do {
+            try socket.perform(request)
+        } catch {
+            if step.moveTo != nil { _ = try? relocate() }
+            throw error
+        }
+        if let moveTo = step.moveTo {
+            location = moveTo
+            arrived = try relocate(preferring: moveTo)
+        }
+    }
+
+    /// Finds the device again: by index (checked against the MAC) in every namespace we hold, and only
+    /// then by MAC (a dump each), since a move keeps the index unless it is taken in the target.
+    @discardableResult
+    func relocate(preferring first: NamespaceRole? = nil) throws -> LinkMessage? {
+        var roles: [NamespaceRole] = []
+        for role in [first, location, .host, .container, .scratch].compactMap({ $0 }) where !roles.contains(role) {
+            if role == .container && container == nil { continue }
+            if role == .scratch && scratchSocket == nil { continue }
+            roles.append(role)
+        }
+        for role in roles {
+            if let link = try socket(role).link(index: index), isOurs(link) {
+                location = role
+                return link
+            }
+        }
+        guard let mac else { return nil }
+        for role in roles {
+            if let link = try Inspect.link(mac: mac, socket(role)) {
+                location = role
+                index = link.index
+                return link
+            }
+        }
+        return nil
+    }
+
+    func isOurs(_ link: LinkMessage) -> Bool {
+        mac == nil || link.macAddress == mac
+            || (recordedName != nil && AliasRecord.decode(link.alias)?.name == recordedName)
+    }
+
+    /// Brings the device back to the host under its original name and state, from wherever it is.
+    func restore(_ original: OriginalState, label: String, forced: Strategy? = nil, found: LinkMessage? = nil) throws {
+        guard let link = try found ?? relocate() else { throw CNIError(.generic, "the device (ifindex \(index)) was not found") }
+        let facts = Inspect.facts(link)
+        if location == .host {
+            try restoreInHost(facts, original)
+            return
+        }
+        let here = try Inspect.contents(socket(location), excluding: index)
+        let hostContents = try Inspect.contents(host)
+        var plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
+                                                source: here, target: hostContents, original: original, forced: forced))
+        if location == .scratch {
+            // Already out of the container: the steps of the scratch strategy from the scratch onwards.
+            plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
+                                                source: here, target: hostContents, original: original, forced: .scratchNamespace))
+            plan.steps.removeFirst()
+        }
+        try run(plan, label: label)
+    }
+
+    /// In the host already (a rollback that never left, or a device a dying namespace returned).
+    func restoreInHost(_ facts: DeviceFacts, _ original: OriginalState) throws {
+        let renaming = facts.name != original.name
+        if renaming && facts.up && !report.holds(.renameWhileUp) {
+            try host.perform(.change(index: index, up: false))
+        }
+        try host.perform(.change(index: index, name: renaming ? original.name : nil, up: original.up,
+                                 alias: original.alias ?? "", mtu: facts.mtu == original.mtu ? nil : original.mtu,
+                                 address: original.mac == facts.mac ? nil : original.mac.flatMap(parseMAC)))
+    }
+}
+
+func parseMAC(_ text: String) -> [UInt8]? {
+    let parts = text.split(separator: ":")
+    let bytes = parts.compactMap { UInt8($0, radix: 16) }
+    return bytes.count == parts.count && !bytes.isEmpty ? bytes : nil
+}
+
+/// A documented test-only hook: with LINKCAPS_TEST_PAUSE_AT=<label>.<n> (for example add.1 or del.2) the
+/// plugin writes "linkcaps-host-device: paused at add.1" to stderr before that step and waits: SIGUSR1
+/// lets it go on (a test changes the world meanwhile), SIGKILL ends it there. Never set it in production.
+struct StepPause {
+    let at: String?
+
+    init(environment: [String: String]) { at = CNIEnvironment.variable("LINKCAPS_TEST_PAUSE_AT", in: environment) }
+
+    func reached(_ step: String) {
+        guard let at, at == step else { return }
+        var blocked = sigset_t(), previous = sigset_t()
+        sigemptyset(&blocked)
+        sigaddset(&blocked, SIGUSR1)
+        // Blocked before announcing, so a SIGUSR1 sent right after the line is not lost.
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        let line = "linkcaps-host-device: paused at \(step)\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
+        var received: Int32 = 0
+        sigwait(&blocked, &received)
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+    }
+}

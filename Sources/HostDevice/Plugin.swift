@@ -1,0 +1,134 @@
+import Capabilities
+import Glibc
+import Namespaces
+import Netlink
+import Policy
+import Probe
+
+/// One invocation of the plugin: environment and stdin in, JSON and an exit status out.
+public struct Plugin {
+    public let environment: [String: String]
+    public let stdin: [UInt8]
+
+    public init(environment: [String: String], stdin: [UInt8]) {
+        self.environment = environment
+        self.stdin = stdin
+    }
+
+    /// Runs the command; errors come back as CNI error JSON with status 1, never as a crash.
+    public func main() -> (output: String, status: Int32) {
+        var version = NetConf.latest
+        if let json = try? JSON.parse(stdin), let v = json["cniVersion"]?.string, NetConf.supportedVersions.contains(v) {
+            version = v
+        }
+        do {
+            let env = try CNIEnvironment.read(environment)
+            if env.command == .version { return (versionInfo(version).text, 0) }
+            let conf = try NetConf.parse(stdin, command: env.command)
+            let output = try run(env, conf)
+            return (output?.text ?? "", 0)
+        } catch let error as CNIError {
+            return (error.json(cniVersion: version).text, 1)
+        } catch {
+            return (CNIError(.generic, "\(error)").json(cniVersion: version).text, 1)
+        }
+    }
+
+    func versionInfo(_ version: String) -> JSON {
+        .object(["cniVersion": .string(version), "supportedVersions": .array(NetConf.supportedVersions.map(JSON.string))])
+    }
+
+    func run(_ env: CNIEnvironment, _ conf: NetConf) throws -> JSON? {
+        let store = StateStore(environment: environment)
+        switch env.command {
+        case .version: return versionInfo(conf.cniVersion)
+        case .status: return try status(conf, store)
+        case .add:
+            let (container, socket) = try openContainer(env.netns!)
+            try store.lock()
+            return try Add(plugin: self, env: env, conf: conf, store: store, container: container, inside: socket).run()
+        case .del:
+            try store.lock()
+            try Del(plugin: self, env: env, conf: conf, store: store).run()
+            return nil
+        case .check:
+            let (_, socket) = try openContainer(env.netns!)
+            try store.lock()
+            try check(env, conf, store, socket)
+            return nil
+        case .gc:
+            try store.lock()
+            try gc(conf, store)
+            return nil
+        }
+    }
+
+    /// CNI_NETNS must be a network namespace, and not ours. Returns it with a route socket inside.
+    func openContainer(_ path: String) throws(CNIError) -> (NetworkNamespace, RouteSocket) {
+        if sameFile("/proc/thread-self/ns/net", path) {
+            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is the host's own network namespace")
+        }
+        do { return try NetworkNamespace.openWithRouteSocket(path: path) } catch NamespaceError.notANetworkNamespace {
+            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is not a network namespace")
+        } catch {
+            throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) cannot be opened", details: "\(error)")
+        }
+    }
+
+    /// Whether two paths name the same inode (for namespaces: the same namespace), without opening sockets.
+    func sameFile(_ a: String, _ b: String) -> Bool {
+        var x = stat(), y = stat()
+        return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
+    }
+
+    func report(_ store: StateStore) throws(CNIError) -> Report {
+        do { return try ReportSource.report() } catch {
+            throw CNIError(.generic, "cannot read the kernel's capability report", details: "\(error)")
+        }
+    }
+
+    func status(_ conf: NetConf, _ store: StateStore) throws -> JSON? {
+        guard Privilege.hasNetAdmin else { throw CNIError(.notAvailable, "the plugin lacks CAP_NET_ADMIN") }
+        do { try store.makeDirectory(); _ = try report(store) } catch {
+            throw CNIError(.notAvailable, error.msg, details: error.details)
+        }
+        if let type = conf.ipamType {
+            _ = try IPAM.run(type, command: "STATUS", config: stdin, environment: environment,
+                             path: CNIEnvironment.read(environment).path)
+        }
+        return nil
+    }
+
+    func check(_ env: CNIEnvironment, _ conf: NetConf, _ store: StateStore, _ socket: RouteSocket) throws {
+        guard let state = store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname),
+              state.phase == "added" else {
+            throw CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
+        }
+        guard let link = try socket.link(named: env.ifname) else {
+            throw CNIError(.generic, "\(env.ifname) is missing from the container")
+        }
+        guard AliasRecord.decode(link.alias)?.name == state.original.name else {
+            throw CNIError(.generic, "\(env.ifname) in the container is not \(state.original.name)")
+        }
+        let listed = conf.prevResult?["interfaces"]?.array?.contains { $0["name"]?.string == env.ifname } ?? false
+        guard listed else { throw CNIError(.generic, "prevResult does not list \(env.ifname)") }
+        if let type = conf.ipamType {
+            _ = try IPAM.run(type, command: "CHECK", config: stdin, environment: environment, path: env.path)
+        }
+    }
+
+    /// Drops the records (and returns the devices) of attachments the runtime no longer knows.
+    func gc(_ conf: NetConf, _ store: StateStore) throws {
+        let valid = Set(conf.validAttachments.map { "\($0.containerID)/\($0.ifname)" })
+        for (_, attachment) in store.all() where attachment.network == conf.name {
+            guard !valid.contains("\(attachment.containerID)/\(attachment.ifname)") else { continue }
+            var env = try CNIEnvironment.read(["CNI_COMMAND": "DEL", "CNI_CONTAINERID": attachment.containerID,
+                                               "CNI_IFNAME": attachment.ifname])
+            env.netns = attachment.netns
+            try Del(plugin: self, env: env, conf: conf, store: store, skipIPAM: true).run()
+        }
+        if let type = conf.ipamType {
+            _ = try IPAM.run(type, command: "GC", config: stdin, environment: environment, path: CNIEnvironment.read(environment).path)
+        }
+    }
+}

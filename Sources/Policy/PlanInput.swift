@@ -1,0 +1,89 @@
+import Capabilities
+
+/// Which way a device goes: into a container (ADD) or back out to the host (DEL).
+public enum Direction: String, Codable, Sendable { case into = "in", out }
+
+/// What the policy needs to know about a device, as read from the kernel (the caller reads; we don't).
+public struct DeviceFacts: Codable, Equatable, Sendable {
+    public var name: String
+    public var index: Int32
+    public var up: Bool
+    public var mtu: UInt32
+    public var mac: String?
+    public var altNames: [String]
+    public var driver: String?
+    public var alias: String?
+
+    public init(name: String, index: Int32, up: Bool, mtu: UInt32, mac: String?, altNames: [String] = [],
+                driver: String? = nil, alias: String? = nil) {
+        self.name = name
+        self.index = index
+        self.up = up
+        self.mtu = mtu
+        self.mac = mac
+        self.altNames = altNames
+        self.driver = driver
+        self.alias = alias
+    }
+}
+
+/// The names and alternative names a namespace holds (other than the device itself).
+public struct NamespaceContents: Codable, Equatable, Sendable {
+    public var names: Set<String>
+    public var altNames: Set<String>
+
+    public init(names: Set<String> = [], altNames: Set<String> = []) {
+        self.names = names
+        self.altNames = altNames
+    }
+
+    /// Whether a link there answers to `name`, as a name or an altname (the kernel checks both).
+    public func holds(_ name: String) -> Bool { names.contains(name) || altNames.contains(name) }
+}
+
+/// What the device looked like in the host before it first moved: restored on the way out.
+public struct OriginalState: Codable, Equatable, Sendable {
+    public var name: String
+    public var up: Bool
+    public var mtu: UInt32
+    public var mac: String?
+    public var alias: String?
+
+    public init(name: String, up: Bool, mtu: UInt32, mac: String?, alias: String? = nil) {
+        self.name = name
+        self.up = up
+        self.mtu = mtu
+        self.mac = mac
+        self.alias = alias
+    }
+
+    public init(_ device: DeviceFacts) {
+        self.init(name: device.name, up: device.up, mtu: device.mtu, mac: device.mac, alias: device.alias)
+    }
+}
+
+/// Everything the policy decides from. `source` is the namespace the device is in now (without it),
+/// `target` the one it goes to. For `.out`, `original` says what to restore and `wantedName` is ignored.
+public struct PlanRequest: Sendable {
+    public var report: Report
+    public var device: DeviceFacts
+    public var direction: Direction
+    public var wantedName: String
+    public var source: NamespaceContents
+    public var target: NamespaceContents
+    public var original: OriginalState?
+    public var forced: Strategy?
+
+    public init(report: Report, device: DeviceFacts, direction: Direction, wantedName: String,
+                source: NamespaceContents = NamespaceContents(), target: NamespaceContents,
+                original: OriginalState? = nil, forced: Strategy? = nil) {
+        self.report = report
+        self.device = device
+        self.direction = direction
+        self.wantedName = wantedName
+        self.source = source
+        self.target = target
+        self.original = original
+        self.forced = forced
+    }
+}

@@ -1,0 +1,193 @@
+import Capabilities
+
+/// The policy: from what the kernel was seen to do and what the namespaces hold, the plan that keeps the
+/// host's view clean. Pure: no I/O, same input, same plan.
+public enum Planner {
+    public static func plan(_ request: PlanRequest) throws(PlanError) -> Plan {
+        switch request.direction {
+        case .into: return try inbound(request)
+        case .out: return try outbound(request)
+        }
+    }
+
+    // MARK: Into the container
+
+    static func inbound(_ r: PlanRequest) throws(PlanError) -> Plan {
+        let device = r.device
+        let wanted = r.wantedName
+        if r.target.holds(wanted) { throw .nameTaken(wanted, in: .container) }
+        if r.report.holds(.altnameFollowsMove), let clash = device.altNames.first(where: r.target.holds) {
+            throw .altNameTaken(clash, in: .container)
+        }
+        let alias = AliasRecord.encode(OriginalState(device))
+        let upInMove = r.report.holds(.moveUpInSameRequest)
+        var reasons: [String] = []
+        let strategy: Strategy
+        if let forced = r.forced {
+            if forced == .renameInContainerThenMove { throw .notForThisDirection(forced, .into) }
+            strategy = forced
+            reasons.append("strategy \(forced.rawValue) was forced by the configuration")
+        } else {
+            strategy = automaticInbound(r, reasons: &reasons)
+        }
+        var plan = Plan(strategy: strategy, direction: .into, forced: r.forced != nil, steps: [], views: [],
+                        reasons: reasons, hazards: [], recovery: nil, hostName: device.name)
+        let currentTaken = device.name != wanted && r.target.holds(device.name)
+        let upStep = Step(in: .container, up: true, purpose: "bring the device up in the container")
+        switch strategy {
+        case .singleRequest, .renameInContainerThenMove:
+            plan.steps = [Step(in: .host, moveTo: .container, name: wanted, alias: alias, up: upInMove ? true : nil,
+                               purpose: "move, rename and record the original name in one request")]
+            if !upInMove { plan.steps.append(upStep) }
+            let finalFirst = currentTaken || device.name == wanted || r.report.holds(.moveTargetSeesFinalNameFirst)
+            plan.views = [view(.host, [device.name]), view(.container, finalFirst ? [wanted] : [device.name, wanted])]
+            plan.recovery = "if the kernel answers EEXIST after moving the device (a name taken meanwhile), "
+                + "finish the rename in the container, or move the device back under its original name"
+            if !r.report.holds(.moveSingleRequest) { plan.hazards.append("the single request was not seen to work on this kernel") }
+        case .scratchNamespace:
+            plan.steps = [
+                Step(in: .host, moveTo: .scratch, purpose: "move to an empty scratch namespace, keeping the name"),
+                Step(in: .scratch, name: device.name == wanted ? nil : wanted, alias: alias,
+                     purpose: "rename and record the original name where nobody watches"),
+                Step(in: .scratch, moveTo: .container, up: upInMove ? true : nil,
+                     purpose: "move on to the container under the wanted name"),
+            ]
+            if !upInMove { plan.steps.append(upStep) }
+            plan.views = [view(.host, [device.name]), view(.scratch, dedup([device.name, wanted])),
+                          view(.container, [wanted])]
+        case .renameThenMove:
+            var steps: [Step] = []
+            if device.up && !r.report.holds(.renameWhileUp) && device.name != wanted {
+                steps.append(Step(in: .host, up: false, purpose: "set down: this kernel refuses to rename an UP device"))
+                plan.hazards.append("the host sees the device go down before it leaves")
+            }
+            steps.append(Step(in: .host, name: wanted, alias: alias, purpose: "rename in the host"))
+            steps.append(Step(in: .host, moveTo: .container, up: upInMove ? true : nil, purpose: "move"))
+            if !upInMove { steps.append(upStep) }
+            plan.steps = steps
+            plan.views = [view(.host, dedup([device.name, wanted])), view(.container, [wanted])]
+            plan.hazards.append("a temporary name (\(wanted)) is visible in the host: udev and NetworkManager may act on it")
+        case .moveThenRename:
+            if currentTaken { throw .nameTaken(device.name, in: .container) }
+            plan.steps = [
+                Step(in: .host, moveTo: .container, purpose: "move under the host name"),
+                Step(in: .container, name: device.name == wanted ? nil : wanted, alias: alias, up: true,
+                     purpose: "rename, record the original name and bring up in the container"),
+            ]
+            plan.views = [view(.host, [device.name]), view(.container, dedup([device.name, wanted]))]
+            plan.hazards.append("the container sees the host's name first; the move fails if that name is taken there")
+            plan.hazards.append("before v6.2 a rename of an UP device fails with EBUSY")
+        }
+        if !plan.keepsHostInvariant { plan.hazards.append("breaks the invariant: the host sees a name other than \(device.name)") }
+        return plan
+    }
+
+    static func automaticInbound(_ r: PlanRequest, reasons: inout [String]) -> Strategy {
+        let device = r.device
+        guard r.report.holds(.moveSingleRequest) else {
+            reasons.append("the single move+rename request was not seen to work here (\(state(r.report, .moveSingleRequest)))")
+            return .scratchNamespace
+        }
+        guard r.report.holds(.moveSourceSeesOnlyOriginalName) else {
+            reasons.append("the host was not seen to keep only the original name during a move (\(state(r.report, .moveSourceSeesOnlyOriginalName)))")
+            return .scratchNamespace
+        }
+        if device.name != r.wantedName && r.target.holds(device.name) {
+            // The kernel would rename in flight; before 311cca40661f (v6.6) the host's RTM_DELLINK could then
+            // carry the new name. A scratch namespace sidesteps the clash on both sides.
+            reasons.append("the container already has a link named \(device.name) (the device's host name)")
+            return .scratchNamespace
+        }
+        reasons.append("the kernel moves and renames in one request and the host sees only \(device.name)")
+        reasons.append(r.report.holds(.moveUpInSameRequest)
+            ? "IFF_UP goes in the same request (move.upInSameRequest)"
+            : "the device is brought up in a second request (move.upInSameRequest does not hold)")
+        return .singleRequest
+    }
+
+    // MARK: Out to the host
+
+    static func outbound(_ r: PlanRequest) throws(PlanError) -> Plan {
+        guard let original = r.original else { throw .originalStateMissing }
+        let device = r.device
+        if r.target.holds(original.name) { throw .nameTaken(original.name, in: .host) }
+        if r.report.holds(.altnameFollowsMove), let clash = device.altNames.first(where: r.target.holds) {
+            throw .altNameTaken(clash, in: .host)
+        }
+        let upInMove = r.report.holds(.moveUpInSameRequest)
+        let renamed = device.name != original.name
+        let nameFreeInContainer = !r.source.holds(original.name)
+        var reasons: [String] = []
+        let strategy: Strategy
+        if let forced = r.forced {
+            strategy = forced
+            reasons.append("strategy \(forced.rawValue) was forced by the configuration")
+        } else if !renamed || nameFreeInContainer {
+            strategy = .renameInContainerThenMove
+            reasons.append(renamed
+                ? "\(original.name) is free in the container: rename there, then move without renaming"
+                : "the device already has its original name: move without renaming")
+        } else {
+            strategy = .scratchNamespace
+            reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
+        }
+        // MTU, MAC, alias and flags are applied in the target after the move (kernel-facts §1).
+        var restore = Step(in: .container, moveTo: .host, alias: original.alias ?? "",
+                           up: upInMove && original.up ? true : nil,
+                           mtu: device.mtu == original.mtu ? nil : original.mtu,
+                           mac: original.mac == nil || original.mac == device.mac ? nil : original.mac,
+                           purpose: "move to the host and restore MTU, MAC and alias")
+        let upStep = Step(in: .host, up: true, purpose: "bring the device back up, as it was")
+        let needsUpStep = original.up && !upInMove
+        var plan = Plan(strategy: strategy, direction: .out, forced: r.forced != nil, steps: [], views: [],
+                        reasons: reasons, hazards: [], recovery: nil, hostName: original.name)
+        let downFirst = device.up && !r.report.holds(.renameWhileUp)
+        switch strategy {
+        case .renameInContainerThenMove, .renameThenMove:
+            if renamed {
+                if !nameFreeInContainer { throw .nameTaken(original.name, in: .container) }
+                if downFirst || strategy == .renameThenMove {
+                    plan.steps.append(Step(in: .container, up: false, purpose: "set down before renaming"))
+                }
+                plan.steps.append(Step(in: .container, name: original.name, purpose: "take back the original name inside"))
+            }
+            plan.steps.append(restore)
+            plan.views = [view(.container, dedup([device.name, original.name])), view(.host, [original.name])]
+        case .scratchNamespace:
+            restore.runsIn = .scratch
+            plan.steps = [Step(in: .container, moveTo: .scratch, purpose: "move to an empty scratch namespace"),
+                          Step(in: .scratch, name: renamed ? original.name : nil, purpose: "take back the original name"),
+                          restore]
+            plan.views = [view(.container, [device.name]), view(.scratch, dedup([device.name, original.name])),
+                          view(.host, [original.name])]
+        case .singleRequest:
+            restore.name = renamed ? original.name : nil
+            restore.purpose = "move, rename and restore in one request"
+            plan.steps = [restore]
+            let finalFirst = !renamed || r.target.holds(device.name) || r.report.holds(.moveTargetSeesFinalNameFirst)
+            plan.views = [view(.container, [device.name]), view(.host, finalFirst ? [original.name] : [device.name, original.name])]
+        case .moveThenRename:
+            restore.up = nil
+            plan.steps = [Step(in: .container, moveTo: .host, purpose: "move under the container's name")]
+            plan.steps.append(Step(in: .host, name: renamed ? original.name : nil, alias: restore.alias, up: original.up ? true : nil,
+                                   mtu: restore.mtu, mac: restore.mac, purpose: "rename and restore in the host"))
+            plan.views = [view(.container, [device.name]), view(.host, dedup([device.name, original.name]))]
+            plan.hazards.append("the host sees the container's name (\(device.name)) first; the move fails if that name is taken there")
+        }
+        if needsUpStep && strategy != .moveThenRename { plan.steps.append(upStep) }
+        if !plan.keepsHostInvariant { plan.hazards.append("breaks the invariant: the host sees a name other than \(original.name)") }
+        return plan
+    }
+
+    // MARK: Helpers
+
+    static func view(_ role: NamespaceRole, _ names: [String]) -> NamespaceView { NamespaceView(namespace: role, names: names) }
+
+    static func dedup(_ names: [String]) -> [String] {
+        names.enumerated().filter { $0.offset == 0 || names[$0.offset - 1] != $0.element }.map(\.element)
+    }
+
+    static func state(_ report: Report, _ id: CapabilityID) -> String {
+        "\(id.rawValue): \(report.state(id)?.rawValue ?? "not probed")"
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Glibc
+import Netlink
+import Testing
+
+/// All privileged suites, one at a time: they share the state dir (and its probed report) and compare
+/// link tables, so they must not overlap.
+@Suite(.serialized) enum Privileged {}
+
+/// Privileged suites skip loudly without root.
+func skipUnlessRoot(_ test: String = #function) -> Bool {
+    if geteuid() == 0 { return false }
+    print("SKIPPED \(test): needs root (real veth links and network namespaces)")
+    return true
+}
+
+/// The package root, from this file's path.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().path
+let pluginPath = packageRoot + "/.build/debug/linkcaps-host-device"
+let referencePlugin = "/usr/lib/cni/host-device"
+
+@discardableResult
+func sh(_ command: String) -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    process.arguments = ["-c", command]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try! process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// What one plugin run gave back.
+struct PluginRun {
+    var status: Int32
+    var stdout: String
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
+    var code: Int? { json["code"] as? Int }
+    var msg: String { json["msg"] as? String ?? "" }
+}
+
+/// Test devices (veth ends named lct<pid>x<n>, peers lcp...), namespaces bind-mounted under a temp dir we
+/// own, and a state dir; everything is removed in `cleanUp`, by name, and only what we made.
+final class Lab {
+    static var counter = 0
+    static let lock = NSLock()
+    /// One fixed directory inside the package's .build (not the host's /tmp), so runs do not pile up:
+    /// emptied of attachments (not of the cached report) at start.
+    static let root: String = {
+        let dir = packageRoot + "/.build/host-device-tests"
+        mkdir(dir, 0o700)
+        sh("for f in \(dir)/ns* \(dir)/state/*.netns; do [ -e \"$f\" ] && umount \"$f\" 2>/dev/null; rm -f \"$f\"; done; rm -f \(dir)/state/*.json")
+        return dir
+    }()
+    /// One state dir for the whole run: the capability report in it is probed once, then reused.
+    static let stateDir: String = { let d = root + "/state"; mkdir(d, 0o700); return d }()
+    /// The capability cache for the run (the plugin's default, /run/linkcaps, stays untouched).
+    static let cacheDir = root + "/cache"
+
+    var links: [String] = []
+    var namespaces: [String] = []
+
+    static func next() -> Int { lock.lock(); defer { lock.unlock() }; counter += 1; return counter }
+
+    /// A veth end in the host (UP unless told), returns its name; the peer stays in the host too.
+    func device(up: Bool = true, mtu: Int? = nil) -> String {
+        let n = Lab.next()
+        let name = "lct\(getpid() % 100000)x\(n)", peer = "lcp\(getpid() % 100000)x\(n)"
+        let r = sh("ip link add \(name) type veth peer name \(peer)" + (up ? " && ip link set \(name) up" : "")
+                   + (mtu.map { " && ip link set \(name) mtu \($0)" } ?? ""))
+        precondition(r.status == 0, r.output)
+        links += [name, peer]
+        return name
+    }
+
+    func namespace() -> String {
+        let path = Lab.root + "/ns\(Lab.next())"
+        let r = sh("touch \(path) && unshare --net=\(path) true")
+        precondition(r.status == 0, r.output)
+        namespaces.append(path)
+        return path
+    }
+
+    func cleanUp() {
+        for ns in namespaces { sh("umount \(ns); rm -f \(ns)") }
+        for link in links { sh("ip link del \(link) 2>/dev/null") }
+        namespaces = []
+        links = []
+    }
+
+    deinit { cleanUp() }
+}
+
+func conf(_ device: String, version: String = "1.0.0", extra: String = "") -> String {
+    "{\"cniVersion\":\"\(version)\",\"name\":\"lctest\",\"type\":\"host-device\",\"device\":\"\(device)\"\(extra)}"
+}
+
+func plugin(_ command: String, _ config: String, netns: String?, ifname: String = "net1", container: String = "c1",
+            binary: String = pluginPath, env extra: [String: String] = [:]) -> PluginRun {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: binary)
+    var env = ["CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_IFNAME": ifname, "CNI_PATH": "/usr/lib/cni",
+               "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_CACHE_DIR": Lab.cacheDir, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
+    if let netns { env["CNI_NETNS"] = netns }
+    env.merge(extra) { $1 }
+    process.environment = env
+    let input = Pipe(), output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    try! process.run()
+    input.fileHandleForWriting.write(Data(config.utf8))
+    try? input.fileHandleForWriting.close()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return PluginRun(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
+}
+
+/// `ip -o link` of a namespace (nil: the host), one line per link, for before/after comparisons.
+func linkTable(_ netns: String? = nil, only name: String? = nil) -> String {
+    let prefix = netns.map { "nsenter --net=\($0) " } ?? ""
+    // Counters and queue state change on their own; names, flags, MTU, MAC and alias are what we compare.
+    return sh(prefix + "ip -o link \(name.map { "| grep -E '[0-9]+: \($0)[@:]'" } ?? "") | sed -E 's/ qdisc [a-z_]+//; s/ state [A-Z]+//; s/ qlen [0-9]+//'").output
+}
+
+func link(_ name: String, in netns: String? = nil) -> String? {
+    let prefix = netns.map { "nsenter --net=\($0) " } ?? ""
+    let r = sh(prefix + "ip -o link show dev \(name) 2>/dev/null")
+    return r.status == 0 && !r.output.isEmpty ? r.output : nil
+}
+
+/// Records every link event in the host namespace; names are what the invariant is about.
+final class HostRecorder {
+    let socket: RouteSocket
+
+    init() throws {
+        socket = try RouteSocket()
+        try socket.subscribeToLinkEvents()
+    }
+
+    /// The names the host saw for a link index since the last call.
+    func names(index: Int32) throws -> [String] {
+        try socket.events(timeoutMilliseconds: 200).filter { $0.index == index }.compactMap(\.name)
+    }
+}
+
+func ifindex(_ name: String) -> Int32 {
+    Int32(sh("cat /sys/class/net/\(name)/ifindex").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+}
+
+/// The strategy the plugin recorded for the attachment lctest/c1/net1 (while it exists).
+func recordedStrategy(container: String = "c1", ifname: String = "net1") -> String? {
+    guard let data = FileManager.default.contents(atPath: Lab.stateDir + "/lctest_\(container)_\(ifname).json"),
+          let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+    return json["strategy"] as? String
+}

@@ -1,0 +1,175 @@
+import Foundation
+import Glibc
+import Testing
+
+/// Kills, load and repetition: the device always comes back under its original name and state, and
+/// nothing is left behind (links, namespaces, state files, descriptors).
+extension Privileged {
+    @Suite(.serialized) struct RobustnessTests {
+        /// Starts the plugin paused at `step` (LINKCAPS_TEST_PAUSE_AT) and waits until it says so.
+        func startPaused(_ step: String, _ command: String, config: String, netns: String) -> (Process, Pipe, Bool) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: pluginPath)
+            process.environment = ["CNI_COMMAND": command, "CNI_CONTAINERID": "c1", "CNI_IFNAME": "net1", "CNI_NETNS": netns,
+                                   "CNI_PATH": "/usr/lib/cni", "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_CACHE_DIR": Lab.cacheDir,
+                                   "LINKCAPS_TEST_PAUSE_AT": step]
+            let input = Pipe(), output = Pipe(), errors = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = errors
+            try! process.run()
+            input.fileHandleForWriting.write(Data(config.utf8))
+            try? input.fileHandleForWriting.close()
+            var said = Data()
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline, !String(decoding: said, as: UTF8.self).contains("paused at \(step)"), process.isRunning {
+                said += errors.fileHandleForReading.availableData
+            }
+            return (process, output, String(decoding: said, as: UTF8.self).contains("paused at \(step)"))
+        }
+
+        /// Kills the plugin with -9 where it paused.
+        func killAt(_ step: String, _ command: String, config: String, netns: String) -> Bool {
+            let (process, _, paused) = startPaused(step, command, config: config, netns: netns)
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return paused
+        }
+
+        /// The wanted name is taken in the container after the pre-check (a race): the kernel moves the
+        /// device, then says EEXIST; the plugin must bring it back, UP, with the host seeing only its name.
+        @Test func nameTakenAfterThePreCheckIsRecovered() throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = lab.device()
+            let ns = lab.namespace()
+            let before = linkTable(only: device)
+            let recorder = try HostRecorder()
+            let index = ifindex(device)
+            let (process, output, paused) = startPaused("add.1", "ADD", config: conf(device), netns: ns)
+            #expect(paused)
+            sh("nsenter --net=\(ns) ip link add net1 type veth peer name lcr0")
+            kill(process.processIdentifier, SIGUSR1)
+            let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 1 && answer.contains("EEXIST"), "\(answer)")
+            #expect(linkTable(only: device) == before, "back in the host as it was: \(answer)")
+            #expect(Set(try recorder.names(index: index)).subtracting([device]).isEmpty, "the host saw only \(device)")
+            #expect(try stateFiles().isEmpty)
+        }
+
+        @Test(arguments: [("add.1", nil), ("add.1", "scratch-namespace"), ("add.2", "scratch-namespace"),
+                          ("add.3", "scratch-namespace"), ("del.1", nil), ("del.2", nil), ("del.1", "scratch-namespace"),
+                          ("del.2", "scratch-namespace"), ("del.3", "scratch-namespace")] as [(String, String?)])
+        func killNineThenDelRestores(step: String, strategy: String?) throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = lab.device(mtu: 1400)
+            let ns = lab.namespace()
+            let before = linkTable(only: device)
+            let config = conf(device, extra: strategy.map { ",\"strategy\":\"\($0)\"" } ?? "")
+            if step.hasPrefix("del") {
+                #expect(plugin("ADD", config, netns: ns).status == 0)
+                // Something inside changes the MTU: DEL must restore it.
+                sh("nsenter --net=\(ns) ip link set net1 mtu 1300")
+            }
+            #expect(killAt(step, step.hasPrefix("add") ? "ADD" : "DEL", config: config, netns: ns), "paused at \(step)")
+            let del = plugin("DEL", config, netns: ns)
+            #expect(del.status == 0, "\(step): \(del.stdout)")
+            #expect(linkTable(only: device) == before, "\(step) \(strategy ?? "auto"): the device is back as it was")
+            #expect(linkTable(ns).components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1, "only lo is left inside")
+            #expect(try stateFiles().isEmpty)
+        }
+
+        @Test func thirtyTwoConcurrentAddsThenDels() throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let devices = (0..<32).map { _ in lab.device() }
+            let namespaces = (0..<32).map { _ in lab.namespace() }
+            let before = devices.map { linkTable(only: $0) }
+            let lock = NSLock()
+            var failures: [String] = []
+            for command in ["ADD", "DEL"] {
+                DispatchQueue.concurrentPerform(iterations: 32) { i in
+                    let run = plugin(command, conf(devices[i]), netns: namespaces[i], container: "c\(i)")
+                    if run.status != 0 { lock.lock(); failures.append("\(command) \(i): \(run.stdout)"); lock.unlock() }
+                    if command == "ADD", link("net1", in: namespaces[i]) == nil {
+                        lock.lock(); failures.append("\(i): net1 missing"); lock.unlock()
+                    }
+                }
+            }
+            #expect(failures.isEmpty, "\(failures)")
+            #expect(devices.map { linkTable(only: $0) } == before)
+            #expect(try stateFiles().isEmpty)
+        }
+
+        @Test func twoHundredCyclesLeakNothing() throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = lab.device()
+            let ns = lab.namespace()
+            let before = linkTable(only: device)
+            let fdsBefore = openDescriptors(), mountsBefore = mounts()
+            var failures = 0
+            for _ in 0..<200 {
+                if plugin("ADD", conf(device), netns: ns).status != 0 { failures += 1 }
+                if plugin("DEL", conf(device), netns: ns).status != 0 { failures += 1 }
+            }
+            #expect(failures == 0)
+            #expect(linkTable(only: device) == before)
+            #expect(try stateFiles().isEmpty)
+            #expect(openDescriptors() <= fdsBefore + 2, "descriptors of the test process")
+            #expect(mounts() == mountsBefore, "no namespace left mounted")
+        }
+
+        /// Whatever the container did to the device (new name, MAC, MTU, down), DEL brings it back as it was.
+        @Test func delUndoesWhatTheContainerChanged() throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = lab.device()
+            let ns = lab.namespace()
+            let before = linkTable(only: device)
+            #expect(plugin("ADD", conf(device), netns: ns).status == 0)
+            sh("nsenter --net=\(ns) sh -c 'ip link set net1 down; ip link set net1 address 02:11:22:33:44:55 mtu 1280 name inner0'")
+            let del = plugin("DEL", conf(device), netns: ns)
+            #expect(del.status == 0, "\(del.stdout)")
+            #expect(linkTable(only: device) == before, "name, MAC, MTU and UP restored")
+            #expect(link("inner0", in: ns) == nil)
+        }
+
+        @Test func delIsIdempotentAndFindsReturnedDevices() throws {
+            if skipUnlessRoot() { return }
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = lab.device()
+            let ns = lab.namespace()
+            #expect(plugin("DEL", conf(device), netns: ns).status == 0, "DEL before any ADD")
+            #expect(plugin("ADD", conf(device), netns: ns).status == 0)
+            #expect(plugin("DEL", conf(device), netns: ns).status == 0)
+            #expect(plugin("DEL", conf(device), netns: ns).status == 0, "DEL twice")
+            #expect(plugin("DEL", conf(device), netns: "/nonexistent/ns").status == 0, "DEL with the namespace gone")
+            // A device a dying namespace returned: in the host under the container's name, alias still set.
+            let alias = "linkcaps name=\(device) up=1 mtu=1500"
+            sh("ip link set \(device) down && ip link set \(device) name lctret\(getpid() % 10000) alias '\(alias)'")
+            let del = plugin("DEL", conf(device), netns: "/nonexistent/ns", container: "gone")
+            #expect(del.status == 0, "\(del.stdout)")
+            let after = link(device)
+            #expect(after?.contains(",UP") == true, "restored and UP: \(after ?? "missing")")
+            #expect(after?.contains("alias") == false, "alias cleared")
+            sh("ip link del lctret\(getpid() % 10000) 2>/dev/null")
+        }
+    }
+}
+
+func stateFiles() throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: Lab.stateDir).filter { $0.hasSuffix(".json") && $0.hasPrefix("lctest_") }
+}
+
+func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
+
+func mounts() -> Int { Int(sh("grep -c nsfs /proc/self/mountinfo").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }

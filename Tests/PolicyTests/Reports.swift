@@ -1,0 +1,29 @@
+import Capabilities
+
+/// Synthetic reports: a kernel like this machine's 6.18 (everything holds) and older ones with parts missing.
+enum Reports {
+    static func with(_ states: [CapabilityID: CapabilityState]) -> Report {
+        var capabilities: [String: CapabilityResult] = [:]
+        for (id, state) in states {
+            capabilities[id.rawValue] = CapabilityResult(state: state, summary: "synthetic", evidence: Evidence(),
+                                                         metadata: CapabilityMetadata())
+        }
+        return Report(tool: .init(name: "linkcaps", version: "test"), kernel: .init(release: "test", version: "#1"),
+                      bootId: "boot", probe: .init(id: "p", startedAt: "t", durationMs: 1, linkKind: "veth",
+                                                   linkKindNotes: [:], privileged: true),
+                      capabilities: capabilities)
+    }
+
+    static let modern = with(Dictionary(uniqueKeysWithValues: CapabilityID.allCases.map { ($0, .supported) })
+        .merging([.moveAtomicOnNameTaken: .unsupported, .moveTargetSeesFinalNameFirst: .unsupported]) { $1 })
+
+    /// 6.1-like: single request works, no live rename.
+    static let debian61 = with(Dictionary(uniqueKeysWithValues: CapabilityID.allCases.map { ($0, .supported) })
+        .merging([.renameWhileUp: .unsupported, .moveAtomicOnNameTaken: .unsupported,
+                  .moveTargetSeesFinalNameFirst: .unsupported]) { $1 })
+
+    static let noSingleRequest = with([.moveSingleRequest: .unsupported, .moveUpInSameRequest: .unsupported,
+                                       .renameWhileUp: .unsupported])
+
+    static let empty = with([:])
+}
