@@ -7,10 +7,12 @@ RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN          := .build/release
 # What building and testing need: headers for the two C libraries, and the real tools tests compare with.
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
-DEB_TEST      = iproute2 kmod jq containernetworking-plugins
+DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins
 DEB_BENCH     = hyperfine gcc
+DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
+KERNEL       ?= linux-image-cloud-amd64
 
-.PHONY: probe test bench build deps-build deps-test deps-bench clean
+.PHONY: probe test bench build observe deps-build deps-test deps-bench deps-observe clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -19,13 +21,24 @@ build: deps-build
 	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps
 
 test: deps-build deps-test
+	scripts/test-scripts
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 bench: deps-build deps-bench build
 	Benchmarks/run
 
-deps-build deps-test deps-bench:
-	@scripts/ensure-packages $(if $(filter deps-build,$@),$(DEB_BUILD),$(if $(filter deps-test,$@),$(DEB_TEST),$(DEB_BENCH)))
+# Boot Debian kernels under QEMU and run the probe inside each: make observe KERNEL="pkg1 pkg2 ..."
+observe: deps-build deps-observe build
+	scripts/observe $(KERNEL)
+
+deps-build:
+	@scripts/ensure-packages $(DEB_BUILD)
+deps-test:
+	@scripts/ensure-packages $(DEB_TEST)
+deps-bench:
+	@scripts/ensure-packages $(DEB_BENCH)
+deps-observe:
+	@scripts/ensure-packages $(DEB_OBSERVE)
 
 clean:
 	rm -rf .build build
