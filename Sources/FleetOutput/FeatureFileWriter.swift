@@ -7,7 +7,8 @@ public enum FeatureFileWriter {
         public var description: String
     }
 
-    public static func write(_ text: String, directory: String, name: String = "linkcaps") throws {
+    public static func write(_ text: String, directory: String = NFDFeatureFile.defaultDirectory,
+                             name: String = NFDFeatureFile.fileName) throws {
         let final = directory + "/" + name
         let temporary = directory + "/." + name
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)

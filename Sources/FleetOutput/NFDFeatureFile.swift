@@ -6,6 +6,10 @@ import Capabilities
 /// [A-Za-z0-9._-], beginning and ending alphanumeric; names carry our own prefix so NFD keeps them as is.
 public enum NFDFeatureFile {
     public static let prefix = "linkcaps.io/"
+    /// Where nfd-worker looks for feature files (deploy/daemonset.yaml mounts the host's copy here).
+    public static let defaultDirectory = "/etc/kubernetes/node-feature-discovery/features.d"
+    /// The file's name; FeatureFileWriter writes ".linkcaps" first (nfd-worker skips dotfiles).
+    public static let fileName = "linkcaps"
 
     /// One line per capability the report has (known ids in the report's order, then unknown ones sorted),
     /// plus the kernel release and the tool version, so that a label selector can pick nodes by both.

@@ -67,6 +67,6 @@ extension FleetAudit {
         // Rounded down so that "100%" always means every conclusive host.
         let percent = counts.supported * 100 / conclusive
         let tone: Sheet.Tone = counts.unsupported == 0 ? .good : counts.supported == 0 ? .bad : .mixed
-        return Sheet.Cell("\(percent)%" + mark, tone, detail: detail, marked: !mark.isEmpty)
+        return Sheet.Cell("\(percent)%" + mark, tone, detail: detail, marked: !mark.isEmpty, level: percent)
     }
 }

@@ -130,7 +130,8 @@ public struct FleetAuditor {
                             capabilities: capabilities)
         let strategy = Strategy.preferredInbound(for: report)
         let index = Strategy.allCases.firstIndex(of: strategy)!
-        strategyMemo[states] = index
+        // Real fleets show a handful of combinations; adversarial input could show millions: stop memoising.
+        if strategyMemo.count < 4096 { strategyMemo[states] = index }
         return index
     }
 

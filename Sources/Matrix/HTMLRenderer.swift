@@ -18,7 +18,7 @@ public enum HTMLRenderer {
             td.good{background:#2e9e4f;color:#fff}td.bad{background:#c9383a;color:#fff}
             td.mixed{background:#e6a23c;color:#222}td.unknown{background:#bbb;color:#222}
             td.plain{background:#f7f7f7;text-align:left}
-            td.faint{opacity:.55}td.marked{outline:3px solid #222;outline-offset:-3px;font-weight:700}
+            td[style]{color:#fff}td.faint{opacity:.55}td.marked{outline:3px solid #222;outline-offset:-3px;font-weight:700}
             td[title]:hover{filter:brightness(1.15);cursor:help}
             </style>
             </head>
@@ -40,7 +40,9 @@ public enum HTMLRenderer {
                 if cell.faint { classes.append("faint") }
                 if cell.marked { classes.append("marked") }
                 let title = cell.detail.isEmpty ? "" : " title=\"\(escape(cell.detail))\""
-                out += "<td class=\"\(classes.joined(separator: " "))\"\(title)>\(escape(cell.text))</td>"
+                // A share shades from red (0%) through amber to green (100%): hue 0…120.
+                let style = cell.level.map { " style=\"background:hsl(\(min(max($0, 0), 100) * 6 / 5),60%,42%)\"" } ?? ""
+                out += "<td class=\"\(classes.joined(separator: " "))\"\(style)\(title)>\(escape(cell.text))</td>"
             }
             out += "</tr>\n"
         }

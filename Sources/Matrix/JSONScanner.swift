@@ -27,11 +27,12 @@ struct JSONScanner {
         return UnsafePointer(p)
     }()
 
-    func fail(_ what: String) -> MalformedReportError {
+    func fail(_ what: StaticString) -> MalformedReportError {
         at >= count ? MalformedReportError("truncated JSON (\(what) expected at byte \(at))")
             : MalformedReportError("invalid JSON at byte \(at): \(what) expected")
     }
 
+    @inline(__always)
     mutating func whitespace() {
         while at < count {
             let byte = base[at]
@@ -40,12 +41,16 @@ struct JSONScanner {
         }
     }
 
+    @inline(__always)
     mutating func peek() -> UInt8? {
         whitespace()
         return at < count ? base[at] : nil
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws {
+    /// Inlined: compact JSON (what fleets send) needs no whitespace skipping, so the byte is usually right here.
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws {
+        if at < count && base[at] == byte { at += 1; return }
         guard peek() == byte else { throw fail(what) }
         at += 1
     }
@@ -73,21 +78,31 @@ struct JSONScanner {
         }
     }
 
-    /// A string's raw bytes (between the quotes). memchr finds the closing quote fast; a quote preceded
-    /// by an odd number of backslashes is escaped.
+    /// A string's raw bytes (between the quotes). Most of a report's bytes are inside strings, so they are
+    /// scanned eight at a time for a quote or a backslash (SWAR: the lowest flagged byte of
+    /// `(v - 0x01…) & ~v & 0x80…` is the first zero byte of v; little-endian loads).
     mutating func string() throws -> Range {
         try expect(UInt8(ascii: "\""), "string")
         let start = at
+        var i = at
         while true {
-            guard at < count, let found = memchr(base + at, 0x22, count - at) else {
+            while i + 8 <= count {
+                let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self).littleEndian
+                let quote = word ^ 0x2222_2222_2222_2222, slash = word ^ 0x5C5C_5C5C_5C5C_5C5C
+                let hit = ((quote &- 0x0101_0101_0101_0101) & ~quote | (slash &- 0x0101_0101_0101_0101) & ~slash)
+                    & 0x8080_8080_8080_8080
+                if hit != 0 { i += hit.trailingZeroBitCount >> 3; break }
+                i += 8
+            }
+            guard i < count else {
                 at = count
                 throw fail("closing quote")
             }
-            let quote = UnsafePointer<UInt8>(found.assumingMemoryBound(to: UInt8.self)) - base
-            var slashes = 0
-            while quote - slashes - 1 >= start && base[quote - slashes - 1] == 0x5C { slashes += 1 }
-            at = quote + 1
-            if slashes % 2 == 0 { return (start, quote) }
+            switch base[i] {
+            case 0x22: at = i + 1; return (start, i)
+            case 0x5C: i += 2
+            default: i += 1
+            }
         }
     }
 
@@ -116,35 +131,54 @@ struct JSONScanner {
         return negative ? -value : value
     }
 
-    /// Skips any value, checking its syntax.
+    /// Skips any value, checking its syntax. Iterative, with the open containers as bits of a word
+    /// (1 = object), because evidence — most of a report — is skipped and recursion costs calls.
     mutating func skipValue() throws {
-        switch peek() {
-        case UInt8(ascii: "{")?:
-            try object { scanner, _ in try scanner.skipValue() }
-        case UInt8(ascii: "[")?:
-            at += 1
-            depth += 1
-            guard depth <= LeanReportParser.maxDepth else { throw MalformedReportError("nested too deeply") }
-            if peek() == UInt8(ascii: "]") { at += 1; depth -= 1; return }
-            while true {
-                try skipValue()
+        var stack: UInt64 = 0
+        var level = 0
+        value: while true {
+            guard let byte = peek() else { throw fail("value") }
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                let isObject = byte == UInt8(ascii: "{")
+                at += 1
+                if peek() == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    at += 1
+                } else {
+                    guard depth + level < LeanReportParser.maxDepth else { throw MalformedReportError("nested too deeply") }
+                    stack = stack << 1 | (isObject ? 1 : 0)
+                    level += 1
+                    if isObject { _ = try string(); try expect(UInt8(ascii: ":"), "':'") }
+                    continue value
+                }
+            case UInt8(ascii: "\""):
+                _ = try string()
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            case UInt8(ascii: "n"): try literal("null")
+            case let byte where byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39):
+                at += 1
+                while at < count, Self.isNumberByte(base[at]) { at += 1 }
+            default:
+                throw fail("value")
+            }
+            // After a value: a comma leads to the next one; closing brackets end containers.
+            while level > 0 {
+                let inObject = stack & 1 == 1
                 switch peek() {
-                case UInt8(ascii: ","): at += 1
-                case UInt8(ascii: "]"): at += 1; depth -= 1; return
-                default: throw fail("',' or ']'")
+                case UInt8(ascii: ","):
+                    at += 1
+                    if inObject { _ = try string(); try expect(UInt8(ascii: ":"), "':'") }
+                    continue value
+                case UInt8(ascii: "}") where inObject, UInt8(ascii: "]") where !inObject:
+                    at += 1
+                    stack >>= 1
+                    level -= 1
+                default:
+                    throw fail(inObject ? "',' or '}'" : "',' or ']'")
                 }
             }
-        case UInt8(ascii: "\"")?:
-            _ = try string()
-        case UInt8(ascii: "t")?: try literal("true")
-        case UInt8(ascii: "f")?: try literal("false")
-        case UInt8(ascii: "n")?: try literal("null")
-        case let byte? where byte == UInt8(ascii: "-") || (byte >= 0x30 && byte <= 0x39):
-            let start = at
-            while at < count, Self.isNumberByte(base[at]) { at += 1 }
-            guard at > start else { throw fail("number") }
-        default:
-            throw fail("value")
+            return
         }
     }
 
@@ -154,7 +188,7 @@ struct JSONScanner {
 
     mutating func literal(_ word: StaticString) throws {
         let length = word.utf8CodeUnitCount
-        guard at + length <= count, memcmp(base + at, word.utf8Start, length) == 0 else { throw fail("\(word)") }
+        guard at + length <= count, memcmp(base + at, word.utf8Start, length) == 0 else { throw fail(word) }
         at += length
     }
 
@@ -165,16 +199,20 @@ struct JSONScanner {
         memchr(base + range.start, 0x5C, range.end - range.start) != nil
     }
 
+    /// Escapes only make the raw text longer, so a raw string of the key's length is compared as bytes and
+    /// only a longer one with a backslash is decoded.
     func equals(_ range: Range, _ key: StaticString) -> Bool {
-        let length = key.utf8CodeUnitCount
-        if escaped(range) { return text(range, limit: length * 6 + 1) == "\(key)" }
-        return range.end - range.start == length && memcmp(base + range.start, key.utf8Start, length) == 0
+        let length = key.utf8CodeUnitCount, raw = range.end - range.start
+        if raw == length { return memcmp(base + range.start, key.utf8Start, length) == 0 }
+        return raw > length && escaped(range) && text(range, limit: length * 6 + 1) == "\(key)"
     }
 
     func equals(_ range: Range, _ key: [UInt8]) -> Bool {
-        if escaped(range) { return Array(text(range, limit: key.count * 6 + 1).utf8) == key }
-        return range.end - range.start == key.count
-            && key.withUnsafeBufferPointer { memcmp(base + range.start, $0.baseAddress!, key.count) == 0 }
+        let raw = range.end - range.start
+        if raw == key.count {
+            return key.withUnsafeBufferPointer { memcmp(base + range.start, $0.baseAddress!, key.count) == 0 }
+        }
+        return raw > key.count && escaped(range) && Array(text(range, limit: key.count * 6 + 1).utf8) == key
     }
 
     /// The string's value, cut to `limit` bytes of its raw form (enough for names and error messages).

@@ -25,9 +25,9 @@ public struct KernelVersion: Comparable, Hashable, Codable, Sendable, CustomStri
                 current = nil
             } else {
                 if let value = current { numbers.append(value) }
+                current = nil
                 if numbers.count >= 2 { break }
                 numbers = []
-                current = nil
             }
         }
         if let value = current, numbers.count < 3 { numbers.append(value) }

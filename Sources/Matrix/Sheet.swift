@@ -14,14 +14,17 @@ public struct Sheet: Equatable, Sendable {
         public var marked: Bool
         /// Faint cells are inferred, not observed.
         public var faint: Bool
+        /// 0…100 where the cell is a share (of hosts supporting it): the HTML heat map shades by it.
+        public var level: Int?
 
         public init(_ text: String, _ tone: Tone = .plain, detail: String = "", marked: Bool = false,
-                    faint: Bool = false) {
+                    faint: Bool = false, level: Int? = nil) {
             self.text = text
             self.tone = tone
             self.detail = detail
             self.marked = marked
             self.faint = faint
+            self.level = level
         }
     }
 

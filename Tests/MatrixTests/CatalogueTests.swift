@@ -81,6 +81,8 @@ final class CatalogueTests: XCTestCase {
         XCTAssertEqual(KernelVersion(parsing: "6.12.117+deb12-cloud-amd64"), KernelVersion(6, 12, 117))
         XCTAssertEqual(KernelVersion(parsing: "v6.2"), KernelVersion(6, 2, 0))
         XCTAssertEqual(KernelVersion(parsing: "#1 SMP 6.18.44"), KernelVersion(6, 18, 44))
+        XCTAssertEqual(KernelVersion(parsing: "7.3~rc7-1~exp1"), KernelVersion(7, 3, 0))
+        XCTAssertEqual(KernelVersion(parsing: "6.12.117-1~deb12u1"), KernelVersion(6, 12, 117))
         XCTAssertNil(KernelVersion(parsing: "unknown"))
         XCTAssertNil(KernelVersion(parsing: "99999999999999999999.1"))
     }

@@ -19,6 +19,20 @@ final class GoldenTests: XCTestCase {
         }
     }
 
+    func testEveryObservedKernelInEveryFormat() throws {
+        let dir = Support.packageRoot.appendingPathComponent("matrix/observations")
+        let releases = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
+        XCTAssertGreaterThanOrEqual(releases.count, 1)
+        for format in OutputFormat.allCases {
+            let text = try output(["matrix", "--format", format.rawValue])
+            for release in releases {
+                // HTML escapes nothing in a release; "+" stays "+" everywhere.
+                XCTAssertTrue(text.contains(release), "\(release) missing from --format \(format.rawValue)")
+            }
+        }
+    }
+
     func testAuditEveryFormat() throws {
         for format in OutputFormat.allCases {
             try Support.assertGolden(try output(["audit", "--format", format.rawValue] + Self.auditInputs),
