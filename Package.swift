@@ -36,11 +36,13 @@ let package = Package(
         .target(name: "Capabilities", swiftSettings: swift5),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
+        // JSON string escapes, shared by the plugin's reader and the audit's scanner (both avoid Foundation).
+        .target(name: "JSONText", swiftSettings: swift5),
         // Matrix is pure (catalogue, observations, audit, renderers); FleetOutput holds the NFD file and its writer.
-        .target(name: "Matrix", dependencies: ["Capabilities", "Policy"], swiftSettings: swift5),
+        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "JSONText"], swiftSettings: swift5),
         .target(name: "FleetOutput", dependencies: ["Capabilities"], swiftSettings: swift5),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
-        .target(name: "HostDevice", dependencies: ["Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
+        .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
                 swiftSettings: swift5),
         .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice"], swiftSettings: swift5),
 
@@ -72,6 +74,7 @@ let package = Package(
                     swiftSettings: swift5),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift5),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], swiftSettings: swift5),
         .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport"],
                     swiftSettings: swift5),

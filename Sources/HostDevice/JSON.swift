@@ -1,3 +1,5 @@
+import JSONText
+
 /// A JSON value with object keys kept in order, so that a prevResult or an IPAM result passes through
 /// unchanged. Hand-written (no Foundation): the plugin starts in a few milliseconds.
 public enum JSON: Equatable, Sendable {
@@ -189,45 +191,27 @@ extension JSON {
 
         mutating func string() throws -> String {
             at += 1
-            var out = [UInt8]()
+            let start = at
+            var escaped = false
             while at < bytes.count {
                 let byte = bytes[at]
-                at += 1
                 switch byte {
-                case UInt8(ascii: "\""): return String(decoding: out, as: UTF8.self)
-                case UInt8(ascii: "\\"):
-                    guard at < bytes.count else { break }
-                    let escape = bytes[at]
+                case UInt8(ascii: "\""):
+                    let body = bytes[start..<at]
                     at += 1
-                    switch escape {
-                    case UInt8(ascii: "n"): out.append(0x0a)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "r"): out.append(0x0d)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0c)
-                    case UInt8(ascii: "u"):
-                        var scalar = try hex4()
-                        if (0xD800..<0xDC00).contains(scalar), at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"),
-                           bytes[at + 1] == UInt8(ascii: "u") {
-                            at += 2
-                            let low = try hex4()
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        out.append(contentsOf: Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8))
-                    default: out.append(escape)
+                    guard escaped else { return String(decoding: body, as: UTF8.self) }
+                    guard let text = body.withUnsafeBufferPointer({ JSONEscapes.decode($0, strict: true) }) else {
+                        throw fail("invalid \\u escape")
                     }
+                    return text
+                case UInt8(ascii: "\\"):
+                    escaped = true
+                    at += 2
                 case 0..<0x20: throw fail("control character in a string")
-                default: out.append(byte)
+                default: at += 1
                 }
             }
             throw fail("unterminated string")
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            guard at + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[at..<at + 4], as: UTF8.self), radix: 16)
-            else { throw fail("invalid \\u escape") }
-            at += 4
-            return v
         }
     }
 }

@@ -1,3 +1,4 @@
+import JSONText
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -219,7 +220,7 @@ struct JSONScanner {
     func text(_ range: Range, limit: Int) -> String {
         let end = min(range.end, range.start + limit)
         let raw = UnsafeBufferPointer(start: base + range.start, count: end - range.start)
-        let value = escaped(range) ? JSONUnescape.unescape(raw) : String(decoding: raw, as: UTF8.self)
+        let value = escaped(range) ? JSONEscapes.decode(raw, strict: false)! : String(decoding: raw, as: UTF8.self)
         return Self.printable(value)
     }
 

@@ -1,7 +1,9 @@
-/// JSON string escapes (\n, \", \uXXXX with surrogate pairs) → a Swift string. Only the rare strings with
-/// a backslash that the audit keeps go through here; invalid escapes become U+FFFD rather than failing.
-enum JSONUnescape {
-    static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+/// The body of a JSON string (what lies between its quotes) decoded to a Swift string: \n, \", \uXXXX with
+/// surrogate pairs. Shared by the plugin's JSON reader (strict: a malformed \u escape is an error the CNI
+/// caller must hear about) and the fleet audit's scanner (lenient: it becomes U+FFFD, the report is still
+/// counted). Unknown escapes such as \q stand for the letter itself in both.
+public enum JSONEscapes {
+    public static func decode(_ raw: UnsafeBufferPointer<UInt8>, strict: Bool) -> String? {
         var scalars = String.UnicodeScalarView()
         var bytes: [UInt8] = []
         func flush() {
@@ -37,12 +39,19 @@ enum JSONUnescape {
             case UInt8(ascii: "f"): bytes.append(0x0C)
             case UInt8(ascii: "u"):
                 flush()
-                var scalar = hex4().flatMap(Unicode.Scalar.init)
-                if let high = hex4(), (0xD800..<0xDC00).contains(high), i + 10 < raw.count,
-                   raw[i + 5] == 0x5C, raw[i + 6] == UInt8(ascii: "u") {
+                guard let first = hex4() else {
+                    if strict { return nil }
+                    scalars.append("\u{FFFD}")
+                    i += 1
+                    continue
+                }
+                var scalar = Unicode.Scalar(first)
+                if (0xD800..<0xDC00).contains(first), i + 10 < raw.count, raw[i + 5] == 0x5C, raw[i + 6] == UInt8(ascii: "u") {
                     i += 6
                     if let low = hex4(), (0xDC00..<0xE000).contains(low) {
-                        scalar = Unicode.Scalar(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+                        scalar = Unicode.Scalar(0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00))
+                    } else if strict {
+                        return nil
                     }
                 }
                 scalars.append(scalar ?? "\u{FFFD}")
