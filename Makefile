@@ -5,9 +5,10 @@ SHELL := /bin/bash
 SWIFT        ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN          := .build/release
-# What building and testing need: headers for the two C libraries, and the real tools tests compare with.
+# What building and testing need: headers for the two C libraries, and the real tools tests compare with
+# (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime).
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
-DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins
+DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
 KERNEL       ?= linux-image-cloud-amd64

@@ -13,7 +13,6 @@ extension Privileged {
         }
 
         @Test func checkAfterAddAndAfterDel() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = lab.device()
@@ -32,13 +31,11 @@ extension Privileged {
         }
 
         @Test func statusNeedsVersion110() throws {
-            if skipUnlessRoot() { return }
             #expect(plugin("STATUS", "{\"cniVersion\":\"1.1.0\",\"name\":\"lctest\",\"type\":\"host-device\"}", netns: nil).status == 0)
             #expect(plugin("STATUS", "{\"cniVersion\":\"1.0.0\",\"name\":\"lctest\",\"type\":\"host-device\"}", netns: nil).code == 1)
         }
 
         @Test func gcReturnsDevicesOfUnknownAttachments() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let (kept, dropped) = (lab.device(), lab.device())
@@ -55,7 +52,6 @@ extension Privileged {
         }
 
         @Test func ipamDelegationAndPrevResult() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = lab.device()

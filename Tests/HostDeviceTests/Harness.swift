@@ -4,15 +4,9 @@ import Netlink
 import Testing
 
 /// All privileged suites, one at a time: they share the state dir (and its probed report) and compare
-/// link tables, so they must not overlap.
-@Suite(.serialized) enum Privileged {}
-
-/// Privileged suites skip loudly without root.
-func skipUnlessRoot(_ test: String = #function) -> Bool {
-    if geteuid() == 0 { return false }
-    print("SKIPPED \(test): needs root (real veth links and network namespaces)")
-    return true
-}
+/// link tables, so they must not overlap. Without root every test in them is reported skipped, with why.
+@Suite(.serialized, .enabled(if: geteuid() == 0, "needs root: real veth links and network namespaces; CI runs as root"))
+enum Privileged {}
 
 /// The package root, from this file's path.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -29,7 +29,6 @@ extension Privileged {
         }
 
         @Test func singleRequest() throws {
-            if skipUnlessRoot() { return }
             let device = try cycle(strategy: nil)
             #expect(strategies == ["single-request"])
             #expect(device.addRun.status == 0, "\(device.addRun.stdout)")
@@ -39,7 +38,6 @@ extension Privileged {
         }
 
         @Test func scratchNamespaceAutomaticAndForced() throws {
-            if skipUnlessRoot() { return }
             for (strategy, occupy) in [(nil, true), ("scratch-namespace", false)] as [(String?, Bool)] {
                 let run = try cycle(strategy: strategy, occupyHostName: occupy, occupyOriginalInside: occupy)
                 #expect(run.addRun.status == 0 && run.delRun.status == 0, "\(run.addRun.stdout) \(run.delRun.stdout)")
@@ -50,7 +48,6 @@ extension Privileged {
         }
 
         @Test func forcedStepwiseStrategiesBreakIt() throws {
-            if skipUnlessRoot() { return }
             let renameFirst = try cycle(strategy: "rename-then-move")
             #expect(renameFirst.addRun.status == 0)
             #expect(renameFirst.add.contains("net1"), "rename-then-move shows the temporary name: \(renameFirst.add)")

@@ -39,7 +39,6 @@ extension Privileged {
         /// The wanted name is taken in the container after the pre-check (a race): the kernel moves the
         /// device, then says EEXIST; the plugin must bring it back, UP, with the host seeing only its name.
         @Test func nameTakenAfterThePreCheckIsRecovered() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = lab.device()
@@ -63,7 +62,6 @@ extension Privileged {
                           ("add.3", "scratch-namespace"), ("del.1", nil), ("del.2", nil), ("del.1", "scratch-namespace"),
                           ("del.2", "scratch-namespace"), ("del.3", "scratch-namespace")] as [(String, String?)])
         func killNineThenDelRestores(step: String, strategy: String?) throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = lab.device(mtu: 1400)
@@ -84,7 +82,6 @@ extension Privileged {
         }
 
         @Test func thirtyTwoConcurrentAddsThenDels() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let devices = (0..<32).map { _ in lab.device() }
@@ -107,7 +104,6 @@ extension Privileged {
         }
 
         @Test func twoHundredCyclesLeakNothing() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = lab.device()
@@ -128,7 +124,6 @@ extension Privileged {
 
         /// Whatever the container did to the device (new name, MAC, MTU, down), DEL brings it back as it was.
         @Test func delUndoesWhatTheContainerChanged() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = lab.device()
@@ -143,7 +138,6 @@ extension Privileged {
         }
 
         @Test func delIsIdempotentAndFindsReturnedDevices() throws {
-            if skipUnlessRoot() { return }
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = lab.device()
