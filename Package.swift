@@ -48,9 +48,9 @@ let package = Package(
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
-        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Probe", "Namespaces"],
+        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Probe", "Namespaces", "Netlink"],
                 swiftSettings: swift5),
-        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities"], swiftSettings: swift5),
+        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "Netlink"], swiftSettings: swift5),
         .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Probe", "Capabilities"],
                           path: "Benchmarks/linkcaps-bench", swiftSettings: swift5),
         .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Probe"],

@@ -1,5 +1,6 @@
 import Capabilities
 import Glibc
+import Netlink
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -99,7 +100,7 @@ struct CacheFile {
 
     /// Opens without following a symlink and checks the open file itself (what is checked is what is read).
     private func openChecked() -> Result<(Int32, stat), Refusal>? {
-        let fd = retrying { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
+        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
         if fd < 0 {
             if errno == ENOENT { return nil }
             return .failure(Refusal(text: errno == ELOOP ? "is a symlink" : "open: \(errnoText(errno))"))
@@ -124,7 +125,7 @@ struct CacheFile {
         let got = data.withUnsafeMutableBytes { buffer -> Int in
             var total = 0
             while total < size {
-                let n = retrying { Glibc.read(fd, buffer.baseAddress! + total, size - total) }
+                let n = retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress! + total, size - total) }
                 if n <= 0 { break }
                 total += n
             }
@@ -157,7 +158,7 @@ struct CacheFile {
             throw .probeFailed("cannot encode the report: \(error)")
         }
         let temporary = directory + "/." + key.fileStem + ".\(getpid()).\(UInt32.random(in: 0 ... .max)).tmp"
-        let fd = retrying { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
+        let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
         guard fd >= 0 else { throw .io(operation: "create", path: temporary, errno: errno) }
         var failure: CapabilityCacheError?
         if fchmod(fd, 0o644) != 0 { failure = .io(operation: "fchmod", path: temporary, errno: errno) }

@@ -1,4 +1,5 @@
 import Glibc
+import Netlink
 
 /// An exclusive flock on the key's lock file: the holder probes, the others wait and then read what it
 /// wrote. The lock dies with its holder (kill -9 included), so a crashed prober blocks nobody.
@@ -10,7 +11,7 @@ final class CacheLock {
     init(path: String, timeoutSeconds: Double) throws(CapabilityCacheError) {
         var fd = try Self.open(path)
         let deadline = Double(monotonicMicroseconds()) + timeoutSeconds * 1e6
-        while retrying({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 {
+        while retryingWhileInterrupted({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 {
             guard errno == EWOULDBLOCK else {
                 let code = errno
                 close(fd)
@@ -29,7 +30,7 @@ final class CacheLock {
         if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_ino != named.st_ino || held.st_dev != named.st_dev {
             close(fd)
             fd = try Self.open(path)
-            _ = retrying { flock(fd, LOCK_EX) }
+            _ = retryingWhileInterrupted { flock(fd, LOCK_EX) }
         }
         self.fd = fd
     }
@@ -39,7 +40,7 @@ final class CacheLock {
     /// Opens (creating) the lock file; one that is not ours, or is a symlink, is removed and made anew.
     private static func open(_ path: String) throws(CapabilityCacheError) -> Int32 {
         for _ in 0 ..< 2 {
-            let fd = retrying { Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600) }
+            let fd = retryingWhileInterrupted { Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600) }
             if fd < 0 {
                 guard errno == ELOOP else { throw .io(operation: "open", path: path, errno: errno) }
                 unlink(path)

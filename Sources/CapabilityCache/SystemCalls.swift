@@ -1,23 +1,15 @@
 import Glibc
-
-/// Retries a call that failed with EINTR; returns the result (negative with errno set on failure).
-@inline(__always)
-func retrying<T: SignedInteger>(_ call: () -> T) -> T {
-    while true {
-        let result = call()
-        if result >= 0 || errno != EINTR { return result }
-    }
-}
+import Netlink
 
 func errnoText(_ value: Int32) -> String {
-    String(cString: strerror(value))
+    Errno(value).description
 }
 
 /// Writes all of `bytes`; false with errno set on failure.
 func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
     var offset = 0
     while offset < bytes.count {
-        let written = retrying { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+        let written = retryingWhileInterrupted { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
         if written <= 0 { return false }
         offset += written
     }

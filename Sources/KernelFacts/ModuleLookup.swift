@@ -1,6 +1,7 @@
 import Capabilities
 import CKmod
 import Glibc
+import Netlink
 
 extension KmodContext {
     /// What libkmod knows of one module (a module name or an alias such as rtnl-link-dummy).
@@ -88,13 +89,4 @@ extension KmodContext {
     }
 }
 
-func errnoName(_ value: Int32) -> String {
-    switch value {
-    case ENOENT: return "ENOENT"
-    case EACCES: return "EACCES"
-    case EPERM: return "EPERM"
-    case ENOMEM: return "ENOMEM"
-    case EEXIST: return "EEXIST"
-    default: return "errno \(value)"
-    }
-}
+func errnoName(_ value: Int32) -> String { Errno(value).name }

@@ -55,13 +55,21 @@ public struct Errno: Error, Hashable, Codable, CustomStringConvertible, Sendable
     }
 }
 
-/// Runs a system call, retrying on EINTR: the one place interrupted calls are handled.
+/// Runs a system call, retrying on EINTR: the one place interrupted calls are handled. A failure is thrown
+/// as its errno.
 @inline(__always)
 public func retryingOnInterrupt<T: BinaryInteger>(_ call: () -> T) throws(Errno) -> T {
+    let result = retryingWhileInterrupted(call)
+    if result < 0 { throw Errno.current }
+    return result
+}
+
+/// The same for callers that test the result and read errno themselves: retries on EINTR and returns the
+/// first other result, negative with errno set on failure.
+@inline(__always)
+public func retryingWhileInterrupted<T: BinaryInteger>(_ call: () -> T) -> T {
     while true {
         let result = call()
-        if result >= 0 { return result }
-        let error = Errno.current
-        if error != .EINTR { throw error }
+        if result >= 0 || errno != EINTR { return result }
     }
 }
