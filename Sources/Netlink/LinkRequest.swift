@@ -3,7 +3,7 @@ import CShims
 import Glibc
 
 /// An rtnetlink link request (RTM_*LINK, RTM_*LINKPROP): header fields plus attributes, encoded on send.
-public struct LinkRequest: Equatable, Sendable {
+public struct LinkRequest: NetlinkRequest, Equatable {
     public var messageType: UInt16
     public var flags: UInt16
     public var index: Int32
@@ -21,11 +21,8 @@ public struct LinkRequest: Equatable, Sendable {
         self.attributes = attributes
     }
 
-    /// Whether the reply is a dump (ends with NLMSG_DONE) rather than one answer and an ACK.
-    public var isDump: Bool { flags & UInt16(NLM_F_DUMP) == UInt16(NLM_F_DUMP) }
-
     /// Encodes the request into `buffer` (which must be NLMSG_ALIGNTO-aligned); returns its length.
-    public func encode(seq: UInt32, portID: UInt32 = 0, into buffer: UnsafeMutableRawPointer) -> Int {
+    public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
         let nlh = mnl_nlmsg_put_header(buffer)!
         nlh.pointee.nlmsg_type = messageType
         nlh.pointee.nlmsg_flags = flags
@@ -39,13 +36,6 @@ public struct LinkRequest: Equatable, Sendable {
         ifm.pointee.ifi_change = ifChange
         for attribute in attributes { attribute.put(into: nlh) }
         return Int(nlh.pointee.nlmsg_len)
-    }
-
-    /// The encoded bytes (for tests and captures).
-    public func encoded(seq: UInt32, portID: UInt32 = 0) -> [UInt8] {
-        let buffer = MessageBuffer()
-        let length = encode(seq: seq, portID: portID, into: buffer.base)
-        return Array(UnsafeRawBufferPointer(start: buffer.base, count: length))
     }
 }
 
@@ -188,6 +178,8 @@ public enum MessageType {
         case Int(RTM_SETLINK): return "RTM_SETLINK"
         case Int(RTM_NEWLINKPROP): return "RTM_NEWLINKPROP"
         case Int(RTM_DELLINKPROP): return "RTM_DELLINKPROP"
+        case Int(RTM_NEWADDR): return "RTM_NEWADDR"
+        case Int(RTM_NEWROUTE): return "RTM_NEWROUTE"
         default: return "RTM_\(type)"
         }
     }

@@ -54,10 +54,20 @@ public final class RouteSocket {
 
     // MARK: Requests
 
-    /// Sends a request and collects its answer: the link messages of a GET or dump; for changes, none.
+    /// Sends a link request and collects its answer: the link messages of a GET or dump; for changes, none.
     /// Throws the kernel's errno with its extended-ack text.
     @discardableResult
     public func perform(_ request: LinkRequest) throws(NetlinkError) -> [LinkMessage] {
+        try exchange(request)
+    }
+
+    /// Sends any other request (addresses, routes) and waits for its acknowledgement.
+    public func acknowledge(_ request: some NetlinkRequest) throws(NetlinkError) {
+        _ = try exchange(request)
+    }
+
+    /// The one request/reply exchange: sequence and port checked, ACK or DONE awaited, link messages kept.
+    private func exchange(_ request: some NetlinkRequest) throws(NetlinkError) -> [LinkMessage] {
         let operation = MessageType.name(request.messageType)
         nextSeq &+= 1
         let seq = nextSeq

@@ -57,4 +57,24 @@ struct RequestEncodingTests {
         let text = LinkRequest.change(index: 4, netnsFD: 7, name: "lcf0", up: true).description
         #expect(text == "RTM_NEWLINK ifindex=4 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0")
     }
+
+    @Test func addAnIPv4Address() {
+        let encoded = AddressRequest.add(index: 7, family: 2, address: [10, 1, 2, 3], prefixLength: 24).encoded(seq: 8)
+        let ifaddr: [UInt8] = [2, 24, 0, 0] + B.le32(7)           // family, prefix, flags, scope, index
+        let body = ifaddr + B.attr(2, [10, 1, 2, 3]) + B.attr(1, [10, 1, 2, 3])   // IFA_LOCAL, IFA_ADDRESS
+        let flags = request | UInt16(NLM_F_CREATE | NLM_F_EXCL)
+        #expect(encoded == B.message(type: 20, flags: flags, seq: 8, body: body))
+    }
+
+    @Test func addADefaultRouteViaAGateway() {
+        let encoded = RouteRequest.add(index: 7, family: 2, destination: [0, 0, 0, 0], prefixLength: 0,
+                                       gateway: [10, 1, 2, 1]).encoded(seq: 9)
+        // rtmsg: family, dst_len, src_len, tos, table main, protocol boot, scope universe, type unicast, flags.
+        let rtmsg: [UInt8] = [2, 0, 0, 0, 254, 3, 0, 1] + B.le32(0)
+        let body = rtmsg + B.attr(5, [10, 1, 2, 1]) + B.u32(4, 7)   // RTA_GATEWAY, RTA_OIF (no RTA_DST for /0)
+        let flags = request | UInt16(NLM_F_CREATE | NLM_F_EXCL)
+        #expect(encoded == B.message(type: 24, flags: flags, seq: 9, body: body))
+        #expect(RouteRequest.add(index: 7, family: 2, destination: [0, 0, 0, 0], prefixLength: 0,
+                                 gateway: [10, 1, 2, 1]).description == "RTM_NEWROUTE 0.0.0.0/0 via 10.1.2.1 oif=7")
+    }
 }

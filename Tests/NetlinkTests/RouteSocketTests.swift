@@ -87,4 +87,22 @@ struct RouteSocketTests {
         let own = try NetworkNamespace.open(path: "/proc/self/ns/net")
         #expect(own.isSame(as: try NetworkNamespace.current()))
     }
+
+    @Test func addressesAndRoutesThroughTheSameSocket() throws {
+        let (namespace, requests, _) = try scratch()
+        try requests.perform(.create(name: "lca0", kind: "veth", peerName: "lca0p", up: true))
+        let link = try #require(try requests.link(named: "lca0"))
+        try requests.acknowledge(AddressRequest.add(index: link.index, family: 2, address: [10, 9, 8, 7], prefixLength: 24))
+        try requests.acknowledge(RouteRequest.add(index: link.index, family: 2, destination: [192, 168, 50, 0],
+                                                  prefixLength: 24, gateway: [10, 9, 8, 1]))
+        let again = try #require(throws: NetlinkError.self) {
+            try requests.acknowledge(AddressRequest.add(index: link.index, family: 2, address: [10, 9, 8, 7], prefixLength: 24))
+        }
+        #expect(again.errno == .EEXIST)
+        let path = "/proc/\(getpid())/fd/\(namespace.fd)"
+        let addresses = try Subprocess.run(["nsenter", "--net=\(path)", "ip", "-o", "-4", "addr", "show", "dev", "lca0"])
+        #expect(addresses.stdout.contains("10.9.8.7/24"))
+        let routes = try Subprocess.run(["nsenter", "--net=\(path)", "ip", "route", "show", "192.168.50.0/24"])
+        #expect(routes.stdout.contains("via 10.9.8.1 dev lca0"))
+    }
 }

@@ -11,6 +11,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/if_link.h>
 #include <linux/veth.h>
+#include <linux/if_addr.h>
 
 // Namespaces (sched.h declares these only under _GNU_SOURCE).
 int lc_unshare_netns(void);
