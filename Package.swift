@@ -31,7 +31,9 @@ let package = Package(
         .systemLibrary(name: "CKmod", providers: [.apt(["libkmod-dev"])]),
         .target(name: "CShims", dependencies: ["CMnl"]),
 
-        .target(name: "Netlink", dependencies: ["CShims", "CMnl"], swiftSettings: swift5),
+        // Errno, EINTR retries, whole reads and writes: the one place system calls are wrapped.
+        .target(name: "SystemCalls", swiftSettings: swift5),
+        .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift5),
         .target(name: "Namespaces", dependencies: ["CShims", "Netlink"], swiftSettings: swift5),
         .target(name: "Capabilities", swiftSettings: swift5),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
@@ -40,11 +42,11 @@ let package = Package(
         .target(name: "JSONText", swiftSettings: swift5),
         // Matrix is pure (catalogue, observations, audit, renderers); FleetOutput holds the NFD file and its writer.
         .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "JSONText"], swiftSettings: swift5),
-        .target(name: "FleetOutput", dependencies: ["Capabilities"], swiftSettings: swift5),
+        .target(name: "FleetOutput", dependencies: ["Capabilities", "SystemCalls"], swiftSettings: swift5),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
                 swiftSettings: swift5),
-        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice"], swiftSettings: swift5),
+        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls"], swiftSettings: swift5),
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),

@@ -162,7 +162,7 @@ struct CacheFile {
         guard fd >= 0 else { throw .io(operation: "create", path: temporary, errno: errno) }
         var failure: CapabilityCacheError?
         if fchmod(fd, 0o644) != 0 { failure = .io(operation: "fchmod", path: temporary, errno: errno) }
-        if failure == nil, !data.withUnsafeBytes({ writeAll(fd, $0) }) {
+        if failure == nil, !data.withUnsafeBytes({ writeAll(fd: fd, $0) }) {
             failure = .io(operation: "write", path: temporary, errno: errno)
         }
         if failure == nil, fsync(fd) != 0 { failure = .io(operation: "fsync", path: temporary, errno: errno) }

@@ -5,17 +5,6 @@ func errnoText(_ value: Int32) -> String {
     Errno(value).description
 }
 
-/// Writes all of `bytes`; false with errno set on failure.
-func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
-    var offset = 0
-    while offset < bytes.count {
-        let written = retryingWhileInterrupted { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
-        if written <= 0 { return false }
-        offset += written
-    }
-    return true
-}
-
 /// What may be trusted in the cache: a regular file or directory of ours that nobody else can write.
 func trustProblem(_ info: stat, expectDirectory: Bool) -> String? {
     let type = info.st_mode & S_IFMT

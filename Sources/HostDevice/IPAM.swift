@@ -1,4 +1,5 @@
 import Glibc
+import Netlink
 
 /// Delegation to an IPAM plugin: executed from CNI_PATH with our stdin and environment, as the spec says.
 enum IPAM {
@@ -51,19 +52,12 @@ enum IPAM {
             throw CNIError(.ioFailure, "cannot run \(executable): \(String(cString: strerror(spawned)))")
         }
         // IPAM configs are small (well under a pipe buffer), so writing all before reading cannot deadlock.
-        _ = input.withUnsafeBytes { write(stdinPipe[1], $0.baseAddress, $0.count) }
+        _ = input.withUnsafeBytes { writeAll(fd: stdinPipe[1], $0) }
         close(stdinPipe[1])
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(stdoutPipe[0], $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            output += chunk[..<n]
-        }
+        let output = readAll(fd: stdoutPipe[0]) ?? []
         close(stdoutPipe[0])
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        _ = retryingWhileInterrupted { waitpid(pid, &status, 0) }
         return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import Netlink
 import Policy
 
 /// One attachment's record: written before the device moves, removed when it is back. Format (JSON, one
@@ -57,10 +58,10 @@ final class StateStore {
     /// ADDs for one device see each other's records.
     func lock() throws(CNIError) {
         try makeDirectory()
-        lockFD = open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard lockFD >= 0 else { throw CNIError(.ioFailure, "cannot open \(directory)/lock: \(String(cString: strerror(errno)))") }
-        while flock(lockFD, LOCK_EX) != 0 {
-            if errno != EINTR { throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock") }
+        lockFD = retryingWhileInterrupted { open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
+        guard lockFD >= 0 else { throw CNIError(.ioFailure, "cannot open \(directory)/lock: \(Errno.current)") }
+        guard retryingWhileInterrupted({ flock(lockFD, LOCK_EX) }) == 0 else {
+            throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock: \(Errno.current)")
         }
     }
 
@@ -131,16 +132,5 @@ final class StateStore {
 }
 
 func readFile(_ path: String) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        bytes += chunk[..<n]
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    readAll(path: path).map { String(decoding: $0, as: UTF8.self) }
 }

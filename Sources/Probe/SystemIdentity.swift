@@ -1,5 +1,6 @@
 import CShims
 import Glibc
+import Netlink
 
 /// The few host facts every report needs and every caller (the plugin included) can read without
 /// libkmod: kernel release and version, boot id, and whether we act with privilege in the initial user
@@ -42,18 +43,7 @@ public enum Privilege {
 
 /// Reads a small text file (procfs, sysfs) in one go.
 public func readSmallFile(_ path: String, limit: Int = 65536) -> String? {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { return nil }
-    defer { close(fd) }
-    var bytes = [UInt8](repeating: 0, count: limit)
-    var total = 0
-    while total < limit {
-        let n = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + total, limit - total) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { break }
-        total += n
-    }
-    return String(decoding: bytes[..<total], as: UTF8.self)
+    readAll(path: path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
 }
 
 extension String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import Netlink
 import Matrix
 
 struct AuditCommand: ParsableCommand {
@@ -74,11 +75,7 @@ struct AuditCommand: ParsableCommand {
     func readLines(fd: Int32, name: String, into auditor: inout FleetAuditor) {
         let reader = LineReader(maxLineBytes: maxReportBytes)
         let status = reader.run(read: { buffer in
-            while true {
-                let n = Glibc.read(fd, buffer.baseAddress!, buffer.count)
-                if n < 0 && errno == EINTR { continue }
-                return n
-            }
+            retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress!, buffer.count) }
         }, line: { line in
             switch line {
             case .text(let bytes, let number):

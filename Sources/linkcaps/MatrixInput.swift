@@ -5,25 +5,20 @@ import FoundationEssentials
 import Foundation
 #endif
 import Glibc
+import Netlink
 import Matrix
 
 /// The file reading `matrix` and `audit` share (Matrix itself does no I/O).
 enum MatrixInput {
     /// A whole small file; nil when it cannot be read or is larger than `limit`.
     static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw ValidationError("\(path): \(String(cString: strerror(errno)))") }
+        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else { throw ValidationError("\(path): \(Errno.current)") }
         defer { close(fd) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw ValidationError("\(path): \(String(cString: strerror(errno)))") }
-            if n == 0 { return bytes }
-            bytes += chunk[..<n]
-            guard bytes.count <= limit else { throw ValidationError("\(path): larger than \(limit) bytes") }
+        guard let bytes = readAll(fd: fd, limit: limit) else {
+            throw ValidationError("\(path): " + (errno == 0 ? "larger than \(limit) bytes" : "\(Errno.current)"))
         }
+        return bytes
     }
 
     static func catalogue(_ path: String) throws -> Catalogue {
