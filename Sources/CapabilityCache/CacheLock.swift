@@ -21,6 +21,7 @@ final class CacheLock {
                 close(fd)
                 throw .lockTimeout(path: path, seconds: timeoutSeconds)
             }
+            // flock cannot time out, and a plugin must not hang behind a prober that never returns: poll.
             usleep(Self.pollMicroseconds)
         }
         // The file may have been replaced while we waited (unlinked by a process that found it untrustworthy):
