@@ -18,12 +18,7 @@ public struct AddressRequest: NetlinkRequest, Equatable {
     }
 
     public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = messageType
-        nlh.pointee.nlmsg_flags = flags
-        nlh.pointee.nlmsg_seq = seq
-        nlh.pointee.nlmsg_pid = portID
-        let ifa = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ifaddrmsg>.size)!.assumingMemoryBound(to: ifaddrmsg.self)
+        let (nlh, ifa) = putHeaders(buffer, type: messageType, flags: flags, seq: seq, portID: portID, family: ifaddrmsg.self)
         ifa.pointee.ifa_family = family
         ifa.pointee.ifa_prefixlen = prefixLength
         ifa.pointee.ifa_index = UInt32(bitPattern: index)
@@ -55,12 +50,7 @@ public struct RouteRequest: NetlinkRequest, Equatable {
     }
 
     public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = messageType
-        nlh.pointee.nlmsg_flags = flags
-        nlh.pointee.nlmsg_seq = seq
-        nlh.pointee.nlmsg_pid = portID
-        let rtm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<rtmsg>.size)!.assumingMemoryBound(to: rtmsg.self)
+        let (nlh, rtm) = putHeaders(buffer, type: messageType, flags: flags, seq: seq, portID: portID, family: rtmsg.self)
         rtm.pointee.rtm_family = family
         rtm.pointee.rtm_dst_len = prefixLength
         rtm.pointee.rtm_table = UInt8(RT_TABLE_MAIN.rawValue)

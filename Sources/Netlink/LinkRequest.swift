@@ -23,13 +23,7 @@ public struct LinkRequest: NetlinkRequest, Equatable {
 
     /// Encodes the request into `buffer` (which must be NLMSG_ALIGNTO-aligned); returns its length.
     public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let nlh = mnl_nlmsg_put_header(buffer)!
-        nlh.pointee.nlmsg_type = messageType
-        nlh.pointee.nlmsg_flags = flags
-        nlh.pointee.nlmsg_seq = seq
-        nlh.pointee.nlmsg_pid = portID
-        let ifm = mnl_nlmsg_put_extra_header(nlh, MemoryLayout<ifinfomsg>.size)!
-            .assumingMemoryBound(to: ifinfomsg.self)
+        let (nlh, ifm) = putHeaders(buffer, type: messageType, flags: flags, seq: seq, portID: portID, family: ifinfomsg.self)
         ifm.pointee.ifi_family = UInt8(AF_UNSPEC)
         ifm.pointee.ifi_index = index
         ifm.pointee.ifi_flags = ifFlags

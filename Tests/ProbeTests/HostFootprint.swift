@@ -2,7 +2,7 @@ import TestSupport
 import Foundation
 
 /// What a probe could leave behind on the host: links in our namespace, named namespaces, mounts, and
-/// this process's open descriptors.
+/// this process's netlink sockets and namespace handles.
 struct HostFootprint: Equatable {
     var links: [String]
     var namedNamespaces: [String]
@@ -10,11 +10,18 @@ struct HostFootprint: Equatable {
     var openDescriptors: [String]
 
     static func now() throws -> HostFootprint {
-        // Descriptors first, before the witness subprocess adds pipes of its own (which Foundation closes
-        // lazily). The probe opens sockets, nsfs files and procfs files, never pipes.
-        let fds = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { fd -> String? in
-            let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)")) ?? "?"
-            return target.hasPrefix("pipe:") ? nil : "\(fd) -> \(target)"
+        // What the probe itself opens and could leak: netlink sockets and network namespace handles. Other
+        // descriptors come and go with the test runner and Foundation (pipes, epoll, timers).
+        let fds = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { name -> String? in
+            guard let fd = Int32(name),
+                  let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)")
+            else { return nil }
+            if target.hasPrefix("net:[") { return "\(fd) -> \(target)" }
+            guard target.hasPrefix("socket:[") else { return nil }
+            var domain: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            guard getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &length) == 0, domain == AF_NETLINK else { return nil }
+            return "\(fd) -> netlink \(target)"
         }.sorted()
         let links = try Subprocess.run(["ip", "-o", "link", "show"]).stdout
             .split(separator: "\n").map { String($0.split(separator: ":").dropFirst().first ?? "") }
