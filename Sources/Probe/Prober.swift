@@ -29,7 +29,8 @@ public enum Prober {
     static let experiments: [Experiment] = [
         .moveSingleRequest, .moveSourceSeesOnlyOriginalName, .moveTargetSeesFinalNameFirst,
         .moveInFlightRenameOnClash, .moveAtomicOnNameTaken, .moveUpInSameRequest, .renameWhileUp,
-        .altnameFollowsMove, .altnameClashRejected, .moveNewIfindex,
+        .altnameFollowsMove, .altnameClashRejected, .moveNewIfindex, .moveSourceSeesOnlyOriginalNameOnClash,
+        .moveNetnsImmutableReported, .moveMtuMacInSameRequest,
     ]
 
     /// What each capability means for a plugin, for renderers.
