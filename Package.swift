@@ -74,7 +74,7 @@ let package = Package(
                     swiftSettings: swift5),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "TestSupport"],
                     swiftSettings: swift5),
-        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "linkcaps"],
+        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift5),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], swiftSettings: swift5),
