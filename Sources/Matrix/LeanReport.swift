@@ -36,25 +36,29 @@ public enum LeanReportParser {
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws -> LeanReport {
         var scanner = JSONScanner(bytes)
         var report = LeanReport()
-        var sawSchema = false, sawRelease = false, sawCapabilities = false
+        var sawSchema = false, sawRelease = false, sawCapabilities = false, sawKernel = false, sawBootID = false,
+            sawFacts = false
         try scanner.object { scanner, key in
             switch key {
             case _ where scanner.equals(key, "schemaVersion"):
+                try once(&sawSchema, "schemaVersion")
                 report.schemaVersion = try scanner.integer()
-                sawSchema = true
             case _ where scanner.equals(key, "kernel"):
+                try once(&sawKernel, "kernel")
                 try scanner.object { scanner, key in
                     if scanner.equals(key, "release") {
+                        try once(&sawRelease, "kernel.release")
                         report.release = try scanner.keptString("kernel.release")
-                        sawRelease = true
                     } else { try scanner.skipValue() }
                 }
             case _ where scanner.equals(key, "bootId"):
+                try once(&sawBootID, "bootId")
                 report.bootID = try scanner.keptString("bootId")
             case _ where scanner.equals(key, "capabilities"):
+                try once(&sawCapabilities, "capabilities")
                 try capabilities(&scanner, into: &report)
-                sawCapabilities = true
             case _ where scanner.equals(key, "facts"):
+                try once(&sawFacts, "facts")
                 try facts(&scanner, into: &report)
             default:
                 try scanner.skipValue()
@@ -73,9 +77,13 @@ public enum LeanReportParser {
     static func capabilities(_ scanner: inout JSONScanner, into report: inout LeanReport) throws {
         try scanner.object { scanner, key in
             let index = ids.firstIndex { scanner.equals(key, $0) }
+            if let index, report.states[index] != nil {
+                throw MalformedReportError("capability \(scanner.text(key, limit: 64)) appears twice")
+            }
             var state: CapabilityState?
             try scanner.object { scanner, field in
                 guard scanner.equals(field, "state") else { return try scanner.skipValue() }
+                guard state == nil else { throw MalformedReportError("capability \(scanner.text(key, limit: 64)): state appears twice") }
                 let value = try scanner.string()
                 guard let known = stateNames.first(where: { scanner.equals(value, $0.bytes) }) else {
                     throw MalformedReportError("capability \(scanner.text(key, limit: 64)): unknown state \(scanner.text(value, limit: 32))")
@@ -91,19 +99,32 @@ public enum LeanReportParser {
 
     static func facts(_ scanner: inout JSONScanner, into report: inout LeanReport) throws {
         if scanner.null() { return }
+        var sawVersion = false, sawOSRelease = false
         try scanner.object { scanner, key in
             if scanner.equals(key, "distroKernelVersion") {
+                try once(&sawVersion, "facts.distroKernelVersion")
                 report.distroKernelVersion = try scanner.optionalKeptString("facts.distroKernelVersion")
             } else if scanner.equals(key, "osRelease") {
+                try once(&sawOSRelease, "facts.osRelease")
                 if scanner.null() { return }
+                var sawID = false, sawVersionID = false
                 try scanner.object { scanner, key in
                     if scanner.equals(key, "id") {
+                        try once(&sawID, "facts.osRelease.id")
                         report.distroID = try scanner.optionalKeptString("facts.osRelease.id")
                     } else if scanner.equals(key, "versionId") {
+                        try once(&sawVersionID, "facts.osRelease.versionId")
                         report.versionID = try scanner.optionalKeptString("facts.osRelease.versionId")
                     } else { try scanner.skipValue() }
                 }
             } else { try scanner.skipValue() }
         }
+    }
+
+    /// A key this reader uses may appear once: JSONDecoder (the CLI, `linkcaps plan --report`) keeps the first
+    /// of two and this reader would keep the last, so the audit and the CLI would read one report two ways.
+    static func once(_ seen: inout Bool, _ key: String) throws {
+        guard !seen else { throw MalformedReportError("\(key) appears twice") }
+        seen = true
     }
 }

@@ -55,6 +55,28 @@ final class AdversarialReportTests: XCTestCase {
         XCTAssertNoThrow(try parse(Self.real.replacingOccurrences(of: "renamed while UP", with: summary)).get())
     }
 
+    /// Found by the report fuzz target: JSONDecoder keeps the first of two equal keys, this reader kept the
+    /// last, so one report said "supported" to `linkcaps plan --report` and "unsupported" to the audit.
+    func testDuplicateKeysItReadsAreMalformed() throws {
+        let states = Self.real.replacingOccurrences(of: "\"state\":\"supported\"",
+                                                    with: "\"state\":\"unsupported\",\"state\":\"supported\"")
+        let real = try Report.decode(Data(Self.real.utf8)), decoded = try Report.decode(Data(states.utf8))
+        for (id, result) in real.capabilities where result.state == .supported {
+            XCTAssertEqual(decoded.capabilities[id]?.state, .unsupported, "JSONDecoder keeps the first of two keys")
+        }
+        XCTAssertEqual(reason(states).map { $0.hasSuffix("state appears twice") }, true)
+        for (label, text) in [
+            ("capability", Self.real.replacingOccurrences(of: "\"capabilities\":{",
+                                                         with: "\"capabilities\":{\"move.newIfindex\":{\"state\":\"unsupported\"},")),
+            ("capability, escaped", Self.real.replacingOccurrences(
+                of: "\"capabilities\":{", with: "\"capabilities\":{\"move\\u002enewIfindex\":{\"state\":\"unsupported\"},")),
+            ("schemaVersion", Self.real.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":1,\"schemaVersion\":1")),
+            ("kernel.release", Self.real.replacingOccurrences(of: "\"release\":", with: "\"release\":\"other\",\"release\":")),
+        ] {
+            XCTAssertEqual(reason(text).map { $0.hasSuffix("appears twice") }, true, label)
+        }
+    }
+
     func testUnknownCapabilityIdIsKeptAndCounted() throws {
         let text = Self.real.replacingOccurrences(of: "\"move.newIfindex\"", with: "\"move.fromTheFuture\"")
         let lean = try parse(text).get()
