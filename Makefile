@@ -13,7 +13,7 @@ DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
 KERNEL       ?= linux-image-cloud-amd64
 
-.PHONY: probe test bench build observe deps-build deps-test deps-bench deps-observe clean
+.PHONY: probe test bench build observe fuzz asan deps-build deps-test deps-bench deps-observe clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -27,6 +27,15 @@ test: deps-build deps-test
 
 bench: deps-build deps-bench build
 	Benchmarks/run
+
+# Every fuzz target (Fuzzing/) for FUZZ_SECONDS each; fails on any crash or sanitizer report (Fuzzing/run).
+FUZZ_SECONDS ?= 60
+fuzz: deps-build
+	Fuzzing/run --seconds $(FUZZ_SECONDS)
+
+# The whole test suite once under AddressSanitizer, in a copy of the tree under .build-asan (scripts/asan).
+asan: deps-build deps-test
+	scripts/asan
 
 # Boot Debian kernels under QEMU and run the probe inside each: make observe KERNEL="pkg1 pkg2 ..."
 observe: deps-build deps-observe build
@@ -42,4 +51,4 @@ deps-observe:
 	@scripts/ensure-packages $(DEB_OBSERVE)
 
 clean:
-	rm -rf .build build
+	rm -rf .build build .build-fuzz .build-asan
