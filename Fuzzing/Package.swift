@@ -18,7 +18,8 @@ let package = Package(
     dependencies: [.package(name: "linkcaps", path: "..")],
     targets: [
         .target(name: "CFuzzSupport"),
-        .target(name: "FuzzSupport", dependencies: ["CFuzzSupport", .product(name: "Capabilities", package: "linkcaps")],
+        .target(name: "FuzzSupport", dependencies: ["CFuzzSupport", .product(name: "Capabilities", package: "linkcaps"),
+                                                   .product(name: "Netlink", package: "linkcaps")],
                 swiftSettings: [.swiftLanguageMode(.v5)]),
         fuzzer("netconf", "HostDevice", "Netlink"),
         fuzzer("environment", "HostDevice", "Netlink"),

@@ -30,8 +30,8 @@ func fuzzEnvironment(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     _ = store.path(attachment)
     _ = store.scratchPin(attachment)
     if !env.ifname.isEmpty {
-        _ = LinkRequest.change(index: 1, name: env.ifname, up: true).encoded(seq: 1)
-        _ = LinkRequest.get(name: env.ifname).encoded(seq: 2)
+        encodeAsSent(LinkRequest.change(index: 1, name: env.ifname, up: true))
+        encodeAsSent(LinkRequest.get(name: env.ifname))
     }
     _ = env.path.map { $0 + "/host-local" }
     return 0

@@ -30,8 +30,8 @@ func fuzzNetConf(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 private func derive(_ conf: NetConf) {
     // A device is looked up by name, then by altname (Inspect.link(named:)); hwaddr is compared lowercased.
     if let device = conf.device {
-        _ = LinkRequest.get(name: device).encoded(seq: 1)
-        _ = LinkRequest.get(altName: device).encoded(seq: 2)
+        encodeAsSent(LinkRequest.get(name: device))
+        encodeAsSent(LinkRequest.get(altName: device))
     }
     _ = conf.hwaddr?.lowercased()
     _ = StateStore.fileName(network: conf.name, containerID: "c", ifname: "eth0")
@@ -40,7 +40,7 @@ private func derive(_ conf: NetConf) {
     for ip in result["ips"]?.array ?? [] {
         if let text = ip["address"]?.string, let (family, address, prefix) = AddressConfig.parseCIDR(text) {
             let request = AddressRequest.add(index: 1, family: family, address: address, prefixLength: prefix)
-            _ = request.encoded(seq: 3)
+            encodeAsSent(request)
             _ = request.description
         }
         if let gateway = ip["gateway"]?.string { _ = AddressConfig.parseCIDR(gateway) }
@@ -49,7 +49,7 @@ private func derive(_ conf: NetConf) {
         guard let dst = route["dst"]?.string, let (family, address, prefix) = AddressConfig.parseCIDR(dst) else { continue }
         let gateway = route["gw"]?.string.flatMap { AddressConfig.parseCIDR($0)?.1 }
         let request = RouteRequest.add(index: 1, family: family, destination: address, prefixLength: prefix, gateway: gateway)
-        _ = request.encoded(seq: 4)
+        encodeAsSent(request)
         _ = request.description   // in the error when the kernel refuses it
     }
     _ = result["interfaces"]?.array?.contains { $0["name"]?.string == "eth0" }

@@ -11,10 +11,10 @@ import Policy
 /// them), and the alias record the device is recognised by.
 func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = inputBytes(data, size)
-    guard let json = try? JSON.parse(bytes), let attachment = Attachment(json) else { return 0 }
+    guard let json = try? JSON.parse(bytes), let attachment = record(json) else { return 0 }
     // Written by save() and read back by read(): a record must survive its own round trip.
     let written = attachment.json.text
-    invariant((try? JSON.parse(written)).flatMap(Attachment.init) != nil,
+    invariant((try? JSON.parse(written)).flatMap(record) != nil,
               "a state record does not read back after it is written: \(written)")
     let original = attachment.original
     _ = AliasRecord.decode(AliasRecord.encode(original))
@@ -28,16 +28,18 @@ func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
                                                         wantedName: original.name, target: NamespaceContents(),
                                                         original: original)) else { continue }
         for step in plan.steps {
-            _ = LinkRequest.change(index: attachment.index, netnsFD: step.moveTo == nil ? nil : 3, name: step.name,
-                                   up: step.up, alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC))
-                .encoded(seq: 1)
+            encodeAsSent(LinkRequest.change(index: attachment.index, netnsFD: step.moveTo == nil ? nil : 3, name: step.name,
+                                            up: step.up, alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC)))
         }
     }
     // Already in the host (a dying namespace returned it): restoreInHost's single request.
-    _ = LinkRequest.change(index: attachment.index, name: original.name, up: original.up, alias: original.alias ?? "",
-                           mtu: original.mtu, address: original.mac.flatMap(parseMAC)).encoded(seq: 2)
+    encodeAsSent(LinkRequest.change(index: attachment.index, name: original.name, up: original.up,
+                                    alias: original.alias ?? "", mtu: original.mtu, address: original.mac.flatMap(parseMAC)))
     return 0
 }
+
+/// A record as StateStore.read makes it (failable on main, throwing once state validation lands).
+private func record(_ json: JSON) -> Attachment? { try? Attachment(json) }
 
 private let reports = [uniformReport(.supported), uniformReport(.unsupported)]
 
