@@ -1,0 +1,34 @@
+import Glibc
+import Netlink
+
+/// A documented test-only hook: with LINKCAPS_TEST_FD_REPORT=<path> the plugin writes, as it exits, one
+/// line per descriptor it still holds ("<fd> <target>", e.g. "5 socket:[1234]") to that file, so that
+/// tests count the plugin's own descriptors rather than their own. Never set it in production.
+public enum DescriptorReport {
+    public static let environmentVariable = "LINKCAPS_TEST_FD_REPORT"
+
+    public static func writeIfAsked(_ environment: [String: String]) {
+        guard let path = CNIEnvironment.variable(environmentVariable, in: environment) else { return }
+        let text = open().map { "\($0.fd) \($0.target)\n" }.joined()
+        let fd = retryingWhileInterrupted { Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
+        guard fd >= 0 else { return }
+        _ = Array(text.utf8).withUnsafeBytes { writeAll(fd: fd, $0) }
+        close(fd)
+    }
+
+    /// The descriptors this process has open, with what each refers to (the listing's own left out).
+    public static func open() -> [(fd: Int32, target: String)] {
+        guard let dir = opendir("/proc/self/fd") else { return [] }
+        defer { closedir(dir) }
+        let own = dirfd(dir)
+        var result: [(Int32, String)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            guard let fd = Int32(name), fd != own else { continue }
+            var buffer = [CChar](repeating: 0, count: 4096)
+            let n = readlink("/proc/self/fd/\(name)", &buffer, buffer.count - 1)
+            result.append((fd, n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"))
+        }
+        return result.sorted { $0.0 < $1.0 }
+    }
+}
