@@ -48,6 +48,9 @@ func putHeaders<Family>(_ buffer: UnsafeMutableRawPointer, capacity: Int, type: 
         throw NetlinkError(errno: .EMSGSIZE, extack: "headers of \(needed) bytes do not fit in \(capacity)",
                            operation: MessageType.name(type) + " encode")
     }
+    // libmnl 1.0.4 leaves attribute padding as it finds it: cleared first, a request's bytes are its own
+    // (never the previous request's), so encodings are deterministic.
+    buffer.initializeMemory(as: UInt8.self, repeating: 0, count: capacity)
     let nlh = mnl_nlmsg_put_header(buffer)!
     nlh.pointee.nlmsg_type = type
     nlh.pointee.nlmsg_flags = flags
