@@ -78,7 +78,8 @@ let package = Package(
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift5),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], swiftSettings: swift5),
-        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport"],
+        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport",
+                                                            "CapabilityCache", "Capabilities", "Probe"],
                     exclude: ["LibCNIDriver"], swiftSettings: swift5),
     ]
 )

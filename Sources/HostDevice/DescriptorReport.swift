@@ -1,15 +1,25 @@
 import Glibc
 import Netlink
 
-/// A documented test-only hook: with LINKCAPS_TEST_FD_REPORT=<path> the plugin writes, as it exits, one
-/// line per descriptor it still holds ("<fd> <target>", e.g. "5 socket:[1234]") to that file, so that
-/// tests count the plugin's own descriptors rather than their own. Never set it in production.
-public enum DescriptorReport {
+/// A documented test-only hook: with LINKCAPS_TEST_FD_REPORT=<path> the plugin writes, as it exits, the
+/// descriptors it held when it started and those it holds as it exits, one per line ("start 5
+/// socket:[1234]", "exit 5 socket:[1234]"), so that tests count the plugin's own descriptors (what it
+/// opened and kept) rather than their own or what the caller passed down. Never set it in production.
+public struct DescriptorReport {
     public static let environmentVariable = "LINKCAPS_TEST_FD_REPORT"
 
-    public static func writeIfAsked(_ environment: [String: String]) {
-        guard let path = CNIEnvironment.variable(environmentVariable, in: environment) else { return }
-        let text = open().map { "\($0.fd) \($0.target)\n" }.joined()
+    let path: String?
+    let atStart: [(fd: Int32, target: String)]
+
+    /// Lists the inherited descriptors now, when asked to report (call it first thing).
+    public init(_ environment: [String: String]) {
+        path = CNIEnvironment.variable(Self.environmentVariable, in: environment)
+        atStart = path == nil ? [] : Self.open()
+    }
+
+    public func writeIfAsked() {
+        guard let path else { return }
+        let text = atStart.map { "start \($0.fd) \($0.target)\n" }.joined() + Self.open().map { "exit \($0.fd) \($0.target)\n" }.joined()
         let fd = retryingWhileInterrupted { Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
         guard fd >= 0 else { return }
         _ = Array(text.utf8).withUnsafeBytes { writeAll(fd: fd, $0) }

@@ -6,8 +6,9 @@ import HostDevice
 // that every thread started later inherits the mask (see Interruption).
 Interruption.prepareProcess()
 let environment = CNIEnvironment.process
+let descriptors = DescriptorReport(environment)
 let input = readAll(fd: 0, limit: Plugin.inputLimit)
 let (output, status) = Plugin(environment: environment, stdin: input).main()
 if !output.isEmpty { print(output) }
-DescriptorReport.writeIfAsked(environment)
+descriptors.writeIfAsked()
 exit(status)

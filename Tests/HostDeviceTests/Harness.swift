@@ -147,18 +147,16 @@ func pluginEnvironment(_ command: String, netns: String?, ifname: String = "net1
     return env
 }
 
-/// The plugin started with LINKCAPS_TEST_PAUSE_AT=<step>, once it has said it paused there (or ended, or
-/// ten seconds passed: `reached` tells).
-final class PausedPlugin {
+/// The plugin running in the background: the test watches what it says on stderr, changes the world,
+/// signals it and collects its end.
+final class RunningPlugin {
     let process = Process()
     let output = Pipe(), errors = Pipe()
-    private(set) var reached = false
     private(set) var said = Data()
 
-    init(_ step: String, _ command: String, config: String, netns: String, env extra: [String: String] = [:]) throws {
+    init(_ command: String, config: String, netns: String, env extra: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: pluginPath)
-        process.environment = pluginEnvironment(command, netns: netns).merging(["LINKCAPS_TEST_PAUSE_AT": step]) { $1 }
-            .merging(extra) { $1 }
+        process.environment = pluginEnvironment(command, netns: netns).merging(extra) { $1 }
         let input = Pipe()
         process.standardInput = input
         process.standardOutput = output
@@ -166,24 +164,55 @@ final class PausedPlugin {
         try process.run()
         input.fileHandleForWriting.write(Data(config.utf8))
         try? input.fileHandleForWriting.close()
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline, process.isRunning, !String(decoding: said, as: UTF8.self).contains("paused at \(step)") {
-            said += errors.fileHandleForReading.availableData
-        }
-        reached = String(decoding: said, as: UTF8.self).contains("paused at \(step)")
     }
 
     var pid: pid_t { process.processIdentifier }
 
-    /// Sends `signal` (SIGUSR1 goes on; SIGTERM, SIGINT, SIGHUP go on as interrupted) and collects the end.
-    func resume(_ signal: Int32) -> PluginRun {
-        kill(pid, signal)
+    /// Waits (at most `seconds`) until stderr holds `text`, or `condition` holds; false if neither came.
+    func wait(forStderr text: String? = nil, seconds: Double = 10, until condition: () -> Bool = { false }) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        let fd = errors.fileHandleForReading.fileDescriptor
+        while Date() < deadline {
+            if let text, String(decoding: said, as: UTF8.self).contains(text) { return true }
+            if condition() { return true }
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&ready, 1, 50) > 0 {
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                let n = read(fd, &chunk, chunk.count)
+                if n > 0 { said += chunk[..<n] } else if !process.isRunning { usleep(50_000) }
+            }
+        }
+        return false
+    }
+
+    /// Sends `signal` if given, then collects the end (stdout, the rest of stderr, status).
+    func finish(sending signal: Int32? = nil) -> PluginRun {
+        if let signal { kill(pid, signal) }
         let data = output.fileHandleForReading.readDataToEndOfFile()
         let rest = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return PluginRun(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
                          stderr: String(decoding: said + rest, as: UTF8.self), crashed: process.terminationReason == .uncaughtSignal)
     }
+}
+
+/// The plugin started with LINKCAPS_TEST_PAUSE_AT=<step>, once it has said it paused there (`reached`
+/// false: it ended or ten seconds passed first).
+final class PausedPlugin {
+    let running: RunningPlugin
+    let reached: Bool
+
+    init(_ step: String, _ command: String, config: String, netns: String, env extra: [String: String] = [:]) throws {
+        running = try RunningPlugin(command, config: config, netns: netns,
+                                    env: extra.merging(["LINKCAPS_TEST_PAUSE_AT": step]) { $1 })
+        reached = running.wait(forStderr: "paused at \(step)")
+    }
+
+    var process: Process { running.process }
+    var pid: pid_t { running.pid }
+
+    /// Sends `signal` (SIGUSR1 goes on; SIGTERM, SIGINT, SIGHUP go on as interrupted) and collects the end.
+    func resume(_ signal: Int32) -> PluginRun { running.finish(sending: signal) }
 }
 
 /// `ip -o link` of a namespace (nil: the host), one line per link, for before/after comparisons.
