@@ -19,7 +19,9 @@ enum IPAM {
         let json = output.isEmpty ? nil : try? JSON.parse(output)
         guard termination == .exited(0) else {
             let code = json?["code"]?.int.flatMap(CNIError.Code.init(rawValue:)) ?? .generic
-            let message = termination == .exited(1) ? json?["msg"]?.string : nil
+            // Its own message when it exited with one; a death by signal is named instead.
+            var message: String?
+            if case .exited = termination { message = json?["msg"]?.string }
             throw CNIError(code, "\(label) failed: \(message ?? termination.description)",
                            details: json?["details"]?.string)
         }
