@@ -54,7 +54,7 @@ struct Add {
                 try Interruption.check("before IPAM ran")
                 ipamStarted = true
                 ipam = try IPAM.run(type, command: "ADD", config: plugin.stdin, environment: plugin.environment,
-                                    path: env.path, interruptible: true)
+                                    path: env.path)
                 try AddressConfig.apply(ipam!, index: mover.index, socket: inside)
             }
             try Interruption.check("before the attachment was recorded")
@@ -66,7 +66,8 @@ struct Add {
         } catch {
             if ipamStarted, let type = conf.ipamType {
                 // Give the addresses back: the attachment did not happen.
-                _ = try? IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
+                _ = try? IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path,
+                                  interruptible: false)
             }
             var failure = (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
                                                            details: "\(error)")

@@ -6,10 +6,11 @@ enum IPAM {
     /// An IPAM result is a few hundred bytes; this bounds what a broken plugin can make us hold.
     static let outputLimit = 4 << 20
 
-    /// Runs the IPAM plugin for `command`; with `interruptible` (ADD) a SIGTERM, SIGINT or SIGHUP ends it
-    /// and throws, so that the caller rolls back.
+    /// Runs the IPAM plugin for `command`. A SIGTERM, SIGINT or SIGHUP (blocked in the plugin, so it would
+    /// otherwise wait unheard) ends it and throws — ADD then rolls back; only the release a rollback makes
+    /// is not `interruptible`.
     static func run(_ type: String, command: String, config: [UInt8], environment: [String: String],
-                    path: [String], interruptible: Bool = false) throws(CNIError) -> JSON? {
+                    path: [String], interruptible: Bool = true) throws(CNIError) -> JSON? {
         let executable = try locate(type, path: path)
         var env = environment
         env["CNI_COMMAND"] = command

@@ -100,13 +100,20 @@ final class StateStore {
     deinit { if lockFD >= 0 { close(lockFD) } }
 
     /// Takes the host-wide lock: device moves are serialised by the kernel anyway, and one lock makes two
-    /// ADDs for one device see each other's records.
+    /// ADDs for one device see each other's records. The wait polls, so that SIGTERM, SIGINT or SIGHUP
+    /// (blocked in the plugin) still end it: code 11, try again later.
     func lock() throws(CNIError) {
         try makeDirectory()
         lockFD = retryingWhileInterrupted { open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
         guard lockFD >= 0 else { throw CNIError(.ioFailure, "cannot open \(directory)/lock: \(Errno.current)") }
-        guard retryingWhileInterrupted({ flock(lockFD, LOCK_EX) }) == 0 else {
-            throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock: \(Errno.current)")
+        var pause: UInt32 = 200
+        while retryingWhileInterrupted({ flock(lockFD, LOCK_EX | LOCK_NB) }) != 0 {
+            guard errno == EWOULDBLOCK else { throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock: \(Errno.current)") }
+            if let signal = Interruption.poll() {
+                throw CNIError(.tryAgainLater, "interrupted by \(signalName(signal)) while waiting for \(directory)/lock")
+            }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
         }
     }
 

@@ -128,7 +128,7 @@ extension Privileged {
                 cat >/dev/null
                 echo "$CNI_COMMAND $$" >> \(log)
                 [ "$CNI_COMMAND" = DEL ] && exit 0
-                sleep 30
+                exec sleep 30
                 """)
             let running = try RunningPlugin("ADD", config: config(device, ipam: "slow"), netns: ns, env: ["CNI_PATH": path])
             let started = running.wait(until: { ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("ADD") })
@@ -141,6 +141,26 @@ extension Privileged {
                 #expect(kill(pid, 0) != 0, "the IPAM child is gone")
             }
             try expectBack(device, before, in: ns, "SIGTERM during IPAM")
+        }
+
+        /// Another run holds the state lock (here: the test): the waiting plugin still hears SIGTERM, ends
+        /// with code 11 and has touched nothing.
+        @Test func aSignalEndsTheWaitForTheLock() throws {
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = try lab.device()
+            let ns = try lab.namespace()
+            let before = linkTable(only: device)
+            let holder = open(Lab.stateDir + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+            defer { close(holder) }
+            #expect(holder >= 0 && flock(holder, LOCK_EX) == 0)
+            let running = try RunningPlugin("ADD", config: conf(device), netns: ns)
+            #expect(!running.wait(seconds: 0.5), "the plugin waits for the lock")
+            let run = running.finish(sending: SIGTERM)
+            #expect(!run.crashed && run.status == 1 && run.code == 11 && run.msg.contains("interrupted by SIGTERM while waiting"),
+                    "\(run.stdout)")
+            #expect(linkTable(only: device) == before)
+            #expect(try stateFiles().isEmpty)
         }
 
         /// The state directory is on a one-page tmpfs: the first record fits, the final one cannot be

@@ -146,4 +146,11 @@ func stateFiles() throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: Lab.stateDir).filter { $0.hasSuffix(".json") && $0.hasPrefix("lctest_") }
 }
 
-func mounts() -> Int { Int(sh("grep -c nsfs /proc/self/mountinfo").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+/// Namespace mounts under the test root (ours only: other test runs on the same host mount their own).
+func mounts() -> Int {
+    let table = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    return table.split(separator: "\n").filter { line in
+        let fields = line.split(separator: " ")
+        return fields.count > 4 && fields[4].hasPrefix(Lab.root + "/") && line.contains(" nsfs ")
+    }.count
+}
