@@ -280,45 +280,63 @@ func ask(linkcaps string, args ...string) ([]byte, *failure) {
 	return out, nil
 }
 
+func loadReport(path string) (*Report, *failure) {
+	data, err := read(path)
+	if err == nil {
+		var r *Report
+		if r, err = decodeReport(data); err == nil {
+			return r, nil
+		}
+	}
+	return nil, &failure{1, err}
+}
+
+func loadPlan(data []byte, err error) (*Plan, *failure) {
+	if err == nil {
+		var p *Plan
+		if p, err = decodePlan(data); err == nil {
+			return p, nil
+		}
+	}
+	return nil, &failure{1, err}
+}
+
+// agree prints the plan and checks it against the report.
+func agree(p *Plan, r *Report) *failure {
+	fmt.Println(describePlan(p))
+	if r == nil {
+		return nil
+	}
+	if err := checkAgainst(p, r); err != nil {
+		return &failure{1, err}
+	}
+	fmt.Println("plan agrees with the report")
+	return nil
+}
+
 func run(args []string) *failure {
 	if len(args) < 2 {
 		return &failure{64, errors.New("usage: go-consumer report FILE | plan FILE [REPORT] | live LINKCAPS [--device D --netns P --name N]")}
 	}
 	switch args[0] {
 	case "report":
-		data, err := read(args[1])
-		if err != nil {
-			return &failure{1, err}
-		}
-		r, err := decodeReport(data)
-		if err != nil {
-			return &failure{1, err}
+		r, f := loadReport(args[1])
+		if f != nil {
+			return f
 		}
 		fmt.Println(describeReport(r))
 	case "plan":
-		data, err := read(args[1])
-		if err != nil {
-			return &failure{1, err}
+		p, f := loadPlan(read(args[1]))
+		if f != nil {
+			return f
 		}
-		p, err := decodePlan(data)
-		if err != nil {
-			return &failure{1, err}
-		}
-		fmt.Println(describePlan(p))
+		var r *Report
 		if len(args) > 2 {
-			data, err := read(args[2])
-			if err != nil {
-				return &failure{1, err}
+			if r, f = loadReport(args[2]); f != nil {
+				return f
 			}
-			r, err := decodeReport(data)
-			if err != nil {
-				return &failure{1, err}
-			}
-			if err := checkAgainst(p, r); err != nil {
-				return &failure{1, err}
-			}
-			fmt.Println("plan agrees with the report")
 		}
+		return agree(p, r)
 	case "live":
 		linkcaps := args[1]
 		data, f := ask(linkcaps, "probe", "--json")
@@ -337,19 +355,14 @@ func run(args []string) *failure {
 		if options["--device"] == "" {
 			return nil
 		}
-		data, f = ask(linkcaps, "plan", "--json", "--device", options["--device"], "--netns", options["--netns"], "--name", options["--name"])
+		if data, f = ask(linkcaps, "plan", "--json", "--device", options["--device"], "--netns", options["--netns"], "--name", options["--name"]); f != nil {
+			return f
+		}
+		p, f := loadPlan(data, nil)
 		if f != nil {
 			return f
 		}
-		p, err := decodePlan(data)
-		if err != nil {
-			return &failure{1, err}
-		}
-		fmt.Println(describePlan(p))
-		if err := checkAgainst(p, r); err != nil {
-			return &failure{1, err}
-		}
-		fmt.Println("plan agrees with the report")
+		return agree(p, r)
 	default:
 		return &failure{64, fmt.Errorf("unknown command %q", args[0])}
 	}
