@@ -65,39 +65,18 @@ struct AuditCommand: ParsableCommand {
     }
 
     func readFile(_ path: String, into auditor: inout FleetAuditor) {
-        if !nodes && (path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")) {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                return auditor.addUnreadable(source: path, reason: String(cString: strerror(errno)))
-            }
-            defer { close(fd) }
-            return readLines(fd: fd, name: path, into: &auditor)
+        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else {
+            return auditor.addUnreadable(source: path, reason: String(cString: strerror(errno)))
         }
-        do {
-            let bytes = try MatrixInput.readFile(path, limit: max(maxReportBytes, maxNodeListBytes))
-            add(document: bytes, source: path, into: &auditor)
-        } catch let error as ValidationError {
-            auditor.addUnreadable(source: path, reason: error.message)
-        } catch {
-            auditor.addUnreadable(source: path, reason: "\(error)")
-        }
+        defer { close(fd) }
+        let jsonLines = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
+        readStream(fd: fd, name: path, into: &auditor, document: !jsonLines)
     }
 
-    /// One whole document: a node list, or a report within the report size limit.
-    func add(document bytes: [UInt8], source: String, into auditor: inout FleetAuditor) {
-        bytes.withUnsafeBytes { buffer in
-            if nodes || NodeListReader.looksLikeKubernetesObject(buffer) {
-                auditor.addNodeList(buffer, source: source)
-            } else if bytes.count > maxReportBytes {
-                auditor.addUnreadable(source: source, reason: "larger than \(maxReportBytes) bytes")
-            } else {
-                auditor.add(buffer, source: { source })
-            }
-        }
-    }
-
-    /// Standard input: JSON lines, unless it begins like a Kubernetes object (then one node list).
-    func readStream(fd: Int32, name: String, into auditor: inout FleetAuditor) {
+    /// A node list (when it begins like one, or with --nodes), else one report (`document`) or JSON lines.
+    /// Only the first bytes are read to tell, so each kind is held to its own size limit.
+    func readStream(fd: Int32, name: String, into auditor: inout FleetAuditor, document: Bool = false) {
         // Enough of the start to see the first key (a report's first line may be longer: it is not needed).
         var head = [UInt8](repeating: 0, count: 4096)
         var got = 0
@@ -105,28 +84,29 @@ struct AuditCommand: ParsableCommand {
             let n = head.withUnsafeMutableBytes { buffer in
                 retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got) }
             }
-            guard n >= 0 else {
-                return auditor.addUnreadable(source: name, reason: "read failed: \(String(cString: strerror(errno)))")
-            }
+            guard n >= 0 else { return unreadable(name, into: &auditor) }
             if n == 0 { break }
             got += n
         }
         head.removeLast(head.count - got)
-        if nodes || head.withUnsafeBytes(NodeListReader.looksLikeKubernetesObject) {
+        let nodeList = nodes || head.withUnsafeBytes(NodeListReader.looksLikeKubernetesObject)
+        if nodeList || document {
+            let limit = nodeList ? maxNodeListBytes : maxReportBytes
             errno = 0
-            guard let rest = readAll(fd: fd, limit: maxNodeListBytes - head.count) else {
-                return auditor.addUnreadable(source: name, reason: errno == 0 ? "node list larger than \(maxNodeListBytes) bytes"
-                                                 : "read failed: \(String(cString: strerror(errno)))")
+            guard let rest = readAll(fd: fd, limit: limit - head.count) else {
+                return errno == 0 ? auditor.addUnreadable(source: name, reason: "larger than \(limit) bytes")
+                    : unreadable(name, into: &auditor)
             }
-            return (head + rest).withUnsafeBytes { auditor.addNodeList($0, source: name) }
+            return (head + rest).withUnsafeBytes { bytes in
+                nodeList ? auditor.addNodeList(bytes, source: name) : auditor.add(bytes, source: { name })
+            }
         }
         var pending = head[...]
         readLines(fd: fd, name: name, into: &auditor, first: &pending)
     }
 
-    func readLines(fd: Int32, name: String, into auditor: inout FleetAuditor) {
-        var none = [UInt8]()[...]
-        readLines(fd: fd, name: name, into: &auditor, first: &none)
+    func unreadable(_ name: String, into auditor: inout FleetAuditor) {
+        auditor.addUnreadable(source: name, reason: "read failed: \(String(cString: strerror(errno)))")
     }
 
     /// JSON lines from `fd`, after the bytes already read from it (`first`).
@@ -148,8 +128,6 @@ struct AuditCommand: ParsableCommand {
                 auditor.addUnreadable(source: "\(name):\(number)", reason: "longer than \(maxReportBytes) bytes")
             }
         })
-        if status < 0 {
-            auditor.addUnreadable(source: name, reason: "read failed: \(String(cString: strerror(errno)))")
-        }
+        if status < 0 { unreadable(name, into: &auditor) }
     }
 }

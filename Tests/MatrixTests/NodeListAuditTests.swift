@@ -146,6 +146,21 @@ final class NodeListAuditTests: XCTestCase {
         }
     }
 
+    /// Each kind of document is held to its own limit, and told apart before it is read whole.
+    func testSizeLimits() throws {
+        func reasons(_ arguments: [String], stdin: Data? = nil) throws -> [String] {
+            try JSONDecoder().decode(FleetAudit.self, from: Data(output(["audit", "--format", "json"] + arguments, stdin: stdin).utf8))
+                .malformed.map(\.reason)
+        }
+        XCTAssertEqual(try reasons(["--max-node-list-bytes", "4096", Self.fixture]), ["larger than 4096 bytes"])
+        XCTAssertEqual(try reasons(["--max-node-list-bytes", "4096", "-"], stdin: Data(Support.bytes(Self.fixture))),
+                       ["larger than 4096 bytes"])
+        XCTAssertEqual(try reasons(["--max-report-bytes", "1024", "Tests/MatrixTests/Fleet/host-a/report.json"]),
+                       ["larger than 1024 bytes"])
+        // The node list is far larger than a report may be: its own limit applies.
+        XCTAssertEqual(try reasons(["--max-report-bytes", "1024", Self.fixture]), ["label linkcaps.io/rename.whileUp=maybe: unknown state"])
+    }
+
     func output(_ arguments: [String], stdin: Data? = nil) throws -> String {
         let (status, out, err) = try Support.run(Support.linkcaps, arguments, stdin: stdin)
         XCTAssertEqual(status, 0, err)
