@@ -6,9 +6,10 @@ struct MatrixCommand: ParsableCommand {
         commandName: "matrix",
         abstract: "Kernels × capabilities: what each observed kernel did, against what its version implies.",
         discussion: """
-            Cells are observed (from the observations built into this binary, matrix/observations at build \
-            time) or, where a kernel lacks a capability, inferred from the catalogue's first release. A kernel whose observations contradict the inference is \
-            flagged: that is how backports and regressions show.
+            Cells are observed (from the observations built into this binary: matrix/observations at build \
+            time) or, where a kernel lacks a capability, inferred from the catalogue's first release. A \
+            kernel whose observations contradict the inference is flagged: that is how backports and \
+            regressions show.
             """)
 
     @Option(help: "table, markdown, csv, json or html.")
