@@ -7,9 +7,11 @@ import XCTest
 /// the same outside a checkout as in one.
 final class BuiltinDataTests: XCTestCase {
     func testCatalogueIsTheFile() throws {
-        XCTAssertEqual(Builtin.catalogueBytes, try Support.bytes("matrix/catalogue.json"),
-                       "Sources/Matrix/BuiltinData.swift is stale: run scripts/gen-builtin-data")
-        XCTAssertEqual(try Builtin.catalogue(), try Catalogue.decode(Support.bytes("matrix/catalogue.json")))
+        // Compared as a whole (a byte-by-byte diff of 20 kB helps nobody): the message says what to do.
+        XCTAssertTrue(Builtin.catalogueBytes == (try Support.bytes("matrix/catalogue.json")),
+                      "Sources/Matrix/BuiltinData.swift is stale: run scripts/gen-builtin-data")
+        XCTAssertEqual(try Builtin.catalogue().capabilities.map(\.id),
+                       try Catalogue.decode(Support.bytes("matrix/catalogue.json")).capabilities.map(\.id))
     }
 
     func testObservationsAreTheFiles() throws {
@@ -18,7 +20,8 @@ final class BuiltinDataTests: XCTestCase {
         XCTAssertEqual(Builtin.observationFiles.map(\.name), names,
                        "Sources/Matrix/BuiltinData.swift is stale: run scripts/gen-builtin-data")
         for (name, bytes) in Builtin.observationFiles {
-            XCTAssertEqual(bytes, try Support.bytes("matrix/observations/\(name)"), "\(name) differs: run scripts/gen-builtin-data")
+            XCTAssertTrue(bytes == (try Support.bytes("matrix/observations/\(name)")),
+                          "\(name) differs from its built-in copy: run scripts/gen-builtin-data")
         }
     }
 
