@@ -9,7 +9,9 @@ enum BuiltinData {
   "oldestExamined": "4.19",
   "sourcesKey": {
     "kernel-facts": "/work/shared/kernel-facts.md (kernel sources 4.19, 5.10, 6.1.y, 6.18; commit mails; QEMU boots of Debian kernels)",
-    "observations": "matrix/observations/<release>.json: probe reports of real kernels"
+    "observations": "matrix/observations/<release>.json: probe reports of real kernels",
+    "kernel-sources": "kernel trees read with the project's search tools: 4.19 (0x88888888/linux-4.19-comments), 5.10.198 (christianhaitian/linux-5.10.198), 6.1.158 (HDevices/linux-6.1.158), 6.18.19 (6952350/linux-6.18.y); vendor trees on those stable releases, net/core unchanged from stable as far as read",
+    "stable-list": "stable@vger.kernel.org and netdev mails found with the search tools (reviews, backports, pull summaries), cited by subject and date"
   },
   "capabilities": [
     {
@@ -18,22 +20,19 @@ enum BuiltinData {
       "meaning": "One RTM_NEWLINK {ifindex, IFLA_NET_NS_FD, IFLA_IFNAME} moves the device into the container and names it there: the plugin needs no temporary name and no scratch namespace.",
       "commits": [],
       "firstRelease": "always",
-      "firstReleaseBasis": "do_setlink → __dev_change_net_namespace, then the rename, in every tree examined (4.19, 5.10, 6.1.y, 6.18); no introducing commit recorded",
+      "firstReleaseBasis": "do_setlink → __dev_change_net_namespace, then dev_change_name in the target, in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); no introducing commit recorded",
       "backports": [],
-      "sources": ["kernel-facts §1"]
+      "sources": ["kernel-facts §1", "kernel-sources"]
     },
     {
       "id": "move.sourceSeesOnlyOriginalName",
       "title": "Host sees only the original name",
-      "meaning": "udev and NetworkManager in the host see RTM_NEWLINK (DOWN) then RTM_DELLINK with the original name, never a temporary or final name: no race with host-side name handlers.",
-      "commits": [{"id": "311cca40661f", "note": "the RTM_DELLINK no longer carries the new name in the collision case"}],
-      "firstRelease": "v6.6",
-      "firstReleaseBasis": "kernel-facts §1: 'Before 311cca40661f (v6.6, backported to some stables)'",
-      "backports": [
-        {"branch": "unknown", "since": "unknown", "evidence": "kernel-facts §1 says 'backported to some stables' without naming them"},
-        {"branch": "6.1.y", "since": "unknown", "evidence": "observed supported on Debian 6.1.192-2 (observations/6.1.0-56-cloud-amd64.json); the first 6.1.y with it is unknown"}
-      ],
-      "sources": ["kernel-facts §1", "observations/6.1.0-56-cloud-amd64.json"]
+      "meaning": "Without a name clash, udev and NetworkManager in the host see RTM_NEWLINK (DOWN) then RTM_DELLINK with the original name only: the device leaves under its own name and is renamed in the container afterwards. The clash case, where kernels differ, is move.sourceSeesOnlyOriginalNameOnClash.",
+      "commits": [],
+      "firstRelease": "always",
+      "firstReleaseBasis": "without a clash __dev_change_net_namespace leaves dev->name alone (no pattern is applied) and the rename runs in the target afterwards (dev_change_name in do_setlink), in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); kernel-facts §1: 'Without a clash every kernel shows only the original name'. 311cca40661f changed only the clash path",
+      "backports": [],
+      "sources": ["kernel-facts §1", "kernel-sources"]
     },
     {
       "id": "move.targetSeesFinalNameFirst",
@@ -43,7 +42,7 @@ enum BuiltinData {
       "firstRelease": "none",
       "firstReleaseBasis": "kernel-facts §1: the device arrives under its old name and is renamed right after unless the old name is taken in the target",
       "backports": [],
-      "sources": ["kernel-facts §1"]
+      "sources": ["kernel-facts §1", "kernel-sources"]
     },
     {
       "id": "move.inFlightRenameOnClash",
@@ -51,9 +50,9 @@ enum BuiltinData {
       "meaning": "When the device's host name already exists in the container, the new name is applied during the move, so the container sees only the final name.",
       "commits": [],
       "firstRelease": "always",
-      "firstReleaseBasis": "__dev_change_net_namespace applies the given name when the current one is taken in the target, in every tree examined; no introducing commit recorded",
+      "firstReleaseBasis": "__dev_change_net_namespace applies the given name when the current one is taken in the target, before list_netdevice and the target's RTM_NEWLINK, in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19; since 311cca40661f through a prepared new_name); no introducing commit recorded",
       "backports": [],
-      "sources": ["kernel-facts §1"]
+      "sources": ["kernel-facts §1", "kernel-sources"]
     },
     {
       "id": "move.atomicOnNameTaken",
@@ -71,64 +70,104 @@ enum BuiltinData {
       "meaning": "IFF_UP in the move request (ifi_flags = ifi_change = IFF_UP) leaves the device renamed and UP in the container: no second request.",
       "commits": [],
       "firstRelease": "always",
-      "firstReleaseBasis": "flags are applied in do_setlink after the move and the rename; seen on 6.18; no introducing commit recorded",
+      "firstReleaseBasis": "flags (dev_change_flags) are applied in do_setlink after the move and the rename in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); seen on 6.18; no introducing commit recorded",
       "backports": [],
-      "sources": ["kernel-facts §1"]
+      "sources": ["kernel-facts §1", "kernel-sources"]
     },
     {
       "id": "rename.whileUp",
       "title": "Live rename while UP",
       "meaning": "A device can be renamed in place while UP. Irrelevant to the one-request move (the device is closed first); step-wise plugins on older kernels must set it DOWN first, which udev and NetworkManager see.",
       "commits": [
-        {"id": "bd039b5ea2a9", "note": "net/core: Allow live renaming when an interface is up (Andy Ren, net-next 2022-11)"},
-        {"id": "8065a779f17e", "note": "failover: allow name change on IFF_UP slave interfaces (Si-Wei Liu, 2019, v5.1 inferred): IFF_LIVE_RENAME_OK for net_failover / virtio_net STANDBY slaves only; removed by bd039b5ea2a9"}
+        {"id": "bd039b5ea2a9", "note": "net/core: Allow live renaming when an interface is up (Andy Ren, net-next 2022-11): dev_change_name no longer returns EBUSY for an UP device"}
       ],
       "firstRelease": "v6.2",
       "firstReleaseInferred": true,
-      "firstReleaseBasis": "release mapped from the merge date of bd039b5ea2a9; EBUSY observed on Debian 6.1.170 and 6.1.192, allowed on 6.12.117, 6.16.3, 6.18.x, 7.3.4",
+      "firstReleaseBasis": "release mapped from the merge date of bd039b5ea2a9; dev_change_name returns EBUSY for IFF_UP without IFF_LIVE_RENAME_OK in the 5.10.198 and 6.1.158 trees; EBUSY observed on Debian 6.1.170 and 6.1.192, allowed on 6.12.117, 6.16.3, 6.18.x, 7.3.4. 8065a779f17e (failover, 2019, v5.1 inferred) had allowed it only for net_failover / virtio_net STANDBY slaves (IFF_LIVE_RENAME_OK), which the probe's links are not",
       "backports": [],
-      "sources": ["kernel-facts §2"]
+      "sources": ["kernel-facts §2", "kernel-sources"]
     },
     {
       "id": "altname.followsMove",
       "title": "Altnames move with the device",
-      "meaning": "The device's alternative names go with it into the container; before, they stayed behind unchecked.",
+      "meaning": "The device's alternative names go with it: afterwards they resolve in the container (RTM_GETLINK with IFLA_ALT_IFNAME) and are free in the host. Before, the link still listed them in the container while the names stayed registered in the host, resolving to a device inside a pod and refused to other links.",
       "commits": [
-        {"id": "8e15aee62161", "note": "altname fix (v6.6)"},
-        {"id": "7663d522099e", "note": "altname fix (v6.6)"}
+        {"id": "8e15aee62161", "note": "net: move altnames together with the netdevice (Jakub Kicinski, net, 2023-10): unlist_netdevice / list_netdevice take the altname nodes out of the old namespace's hash and into the new one"}
       ],
       "firstRelease": "v6.6",
-      "firstReleaseBasis": "kernel-facts §3: altnames since v5.5; until v6.6 they did not move with the device",
+      "firstReleaseBasis": "merged with the 'net: fix bugs in device netns-move and rename' series during the 6.6-rc cycle (2023-10-18); kernel-facts §3: until v6.6 altnames did not move; unlist_netdevice in the 5.10.198 tree removes only dev->name_node, in 6.1.158 and 6.18.19 every altname node too",
       "backports": [
-        {"branch": "6.1.y", "since": "6.1.60", "evidence": "kernel-facts §3: '\"move altnames\" also in 6.1.60+ stable'"}
+        {"branch": "6.1.y", "since": "6.1.60", "evidence": "kernel-facts §3: '\"move altnames\" also in 6.1.60+ stable'; stable-list: '[PATCH 6.1.y] net: move altnames together with the netdevice' (Jakub Kicinski, 2023-10-20), taken by Greg KH on 2023-10-23"}
       ],
-      "sources": ["kernel-facts §3"]
+      "sources": ["kernel-facts §3", "kernel-sources", "stable-list"],
+      "firstReleaseInferred": true
     },
     {
       "id": "altname.clashRejected",
       "title": "Altname clash refused cleanly",
       "meaning": "A move is refused with EEXIST before anything moves when one of the device's altnames is taken in the container.",
       "commits": [
-        {"id": "8e15aee62161", "note": "altname fix (v6.6)"},
-        {"id": "7663d522099e", "note": "altname fix (v6.6)"}
+        {"id": "7663d522099e", "note": "net: check for altname conflicts when changing netdev's netns (Jakub Kicinski, net, 2023-10): __dev_change_net_namespace refuses with EEXIST before anything moves"}
       ],
       "firstRelease": "v6.6",
-      "firstReleaseBasis": "kernel-facts §1 and §3: an altname taken in the target → EEXIST, v6.6+",
+      "firstReleaseBasis": "merged in the same series as 8e15aee62161 during the 6.6-rc cycle (2023-10-18); kernel-facts §1 and §3: an altname taken in the target → EEXIST, v6.6+; the 5.10.198 tree has no such check, the 6.1.158 and 6.18.19 trees do",
       "backports": [
-        {"branch": "6.1.y", "since": "unknown", "evidence": "kernel-facts §3 names a 6.1.60+ stable backport of \"move altnames\" only; observed supported on Debian 6.1.192-2 (observations/6.1.0-56-cloud-amd64.json), the first 6.1.y with it is unknown"}
+        {"branch": "6.1.y", "since": "6.1.158", "evidence": "the 6.1.158 tree read has the altname check in __dev_change_net_namespace (kernel-sources); stable-list: the 6.1.y stable backport of 7663d522099e was merged in the October 2023 stable cycle (linux-6.1.y-cip rebase of 2023-11-14 lists it with 'net: fix ifname in netlink ntf during netns move'), so the first 6.1.y with it is probably 6.1.60, not proven; observed refusing on Debian 6.1.170 and 6.1.192 (observations/6.1.0-47-cloud-amd64.json, observations/6.1.0-56-cloud-amd64.json)"}
       ],
-      "sources": ["kernel-facts §1", "kernel-facts §3", "observations/6.1.0-56-cloud-amd64.json"]
+      "sources": ["kernel-facts §1", "kernel-facts §3", "kernel-sources", "stable-list", "observations/6.1.0-47-cloud-amd64.json", "observations/6.1.0-56-cloud-amd64.json"],
+      "firstReleaseInferred": true
     },
     {
       "id": "move.newIfindex",
       "title": "Choose the ifindex (IFLA_NEW_IFINDEX)",
       "meaning": "A move can choose the device's ifindex in the container (IFLA_NEW_IFINDEX as a request); without it the ifindex is kept unless taken.",
-      "commits": [],
+      "commits": [
+        {"id": "eeb85a14ee34", "note": "net: Allow to specify ifindex when device is moved to another namespace (Andrei Vagin, net-next 2021-04); 7e4a51319d3a added its nla_policy"}
+      ],
       "firstRelease": "v5.13",
       "firstReleaseInferred": true,
-      "firstReleaseBasis": "kernel-facts §1: 'IFLA_NEW_IFINDEX as a request: since v5.13 (inferred)'; no commit recorded there (the probe's metadata names eeb85a14ee34, not verified in kernel-facts)",
+      "firstReleaseBasis": "kernel-facts §1: 'IFLA_NEW_IFINDEX as a request: since v5.13 (inferred)'; eeb85a14ee34 was applied to net-next in April 2021 (the 5.13 merge window); the 5.10.198 do_setlink ignores IFLA_NEW_IFINDEX (no policy, not passed to dev_change_net_namespace), the 6.1.158 and 6.18.19 ones pass it on",
       "backports": [],
-      "sources": ["kernel-facts §1"]
+      "sources": ["kernel-facts §1", "kernel-sources", "stable-list"]
+    },
+    {
+      "id": "move.sourceSeesOnlyOriginalNameOnClash",
+      "title": "Host sees only the original name on a clash",
+      "meaning": "When the device's current name is taken in the container, the kernel renames it during the move; the host must still see only the original name. Before 311cca40661f the new name was written into the device before the host was told it left, so udev and NetworkManager saw RTM_NEWLINK (DOWN) and RTM_DELLINK under the final name. Where unsupported, a plan must not rename in flight.",
+      "commits": [
+        {"id": "311cca40661f", "note": "net: fix ifname in netlink ntf during netns move (Jakub Kicinski, net, 2023-10): dev_prep_valid_name fills a buffer that is applied after the source has been notified"}
+      ],
+      "firstRelease": "v6.6",
+      "firstReleaseInferred": true,
+      "firstReleaseBasis": "merged with the 'net: fix bugs in device netns-move and rename' series during the 6.6-rc cycle (2023-10-18); kernel-facts §1: 'Before 311cca40661f (v6.6; in 6.1.y by 6.1.170) the source is shown the final name whenever the rename happens in flight'; the 5.10.198 tree calls dev_get_valid_name (which writes dev->name) before dev_close and the RTM_DELLINK",
+      "backports": [
+        {"branch": "6.1.y", "since": "6.1.158", "evidence": "the 6.1.158 tree read prepares new_name with dev_prep_valid_name and applies it after the RTM_DELLINK (kernel-sources); kernel-facts §1: in 6.1.y by 6.1.170, only lcp0 seen on Debian 6.1.192; the first 6.1.y with it is not known (the linux-6.1.y-cip rebase of 2023-11-14 lists its backport, so probably 6.1.60)"},
+        {"branch": "5.15.y", "since": "unknown", "evidence": "stable-list: '5.15-stable review patch' of 311cca40661f (with 'Stable-dep-of' for the netdev_name_in_use helper); no 5.15 kernel observed"}
+      ],
+      "sources": ["kernel-facts §1", "kernel-sources", "stable-list"]
+    },
+    {
+      "id": "move.netnsImmutableReported",
+      "title": "Immutable netns reported up front",
+      "meaning": "RTM_GETLINK carries IFLA_NETNS_IMMUTABLE for every device, so a plugin can tell before trying that a device (lo, a bridge, some switch ports) can never change namespace. Where unsupported, only the move itself says so, with EINVAL (every kernel refuses such a move).",
+      "commits": [
+        {"id": "4754affe0b57", "note": "net: advertise netns_immutable property via netlink (Nicolas Dichtel, net-next 2025-02): rtnl_fill_ifinfo puts the u8 IFLA_NETNS_IMMUTABLE (67); 12b6f7069ba5 in the same series adds the extack text to the EINVAL"}
+      ],
+      "firstRelease": "v6.15",
+      "firstReleaseInferred": true,
+      "firstReleaseBasis": "applied to net-next in February 2025; its author's note on the iproute2 patch: 'the attribute IFLA_NETNS_IMMUTABLE will be available in the 6.15 release'; present in the 6.18.19 uapi if_link.h, absent from 6.1's; __dev_change_net_namespace refuses NETIF_F_NETNS_LOCAL / netns_immutable devices with EINVAL in every tree examined",
+      "backports": [],
+      "sources": ["kernel-sources", "stable-list"]
+    },
+    {
+      "id": "move.mtuMacInSameRequest",
+      "title": "MTU and MAC in the move request",
+      "meaning": "IFLA_MTU and IFLA_ADDRESS sent in the move + rename request itself are applied in the container: one request moves, renames, sets MTU and MAC (as dranet does); no second request that the container could race.",
+      "commits": [],
+      "firstRelease": "always",
+      "firstReleaseBasis": "do_setlink applies IFLA_ADDRESS and IFLA_MTU after __dev_change_net_namespace, i.e. in the target, in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); no introducing commit recorded",
+      "backports": [],
+      "sources": ["kernel-facts §1", "kernel-sources"]
     }
   ]
 }

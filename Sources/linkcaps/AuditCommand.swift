@@ -15,8 +15,9 @@ struct AuditCommand: ParsableCommand {
 
             The output of `kubectl get nodes -o json` is read too (a file, or - on stdin): each node's \
             linkcaps.io/ labels, which the DaemonSet publishes through NFD, stand for its report. It is \
-            recognised by its first key, apiVersion (a report has none), or forced with --nodes. Nodes \
-            without labels, and nodes whose labels describe another kernel than they run, are listed apart.
+            recognised by its first key (apiVersion, kind, items or metadata: a report has none of them), \
+            or forced with --nodes. Nodes without labels, and nodes whose labels describe another kernel \
+            than they run, are listed apart.
             """)
 
     @Argument(help: "Report files, directories, node lists, or - for JSON lines (or one node list) on stdin.")
