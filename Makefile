@@ -11,9 +11,10 @@ DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
 DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
+DEB_GUEST     = $(DEB_OBSERVE) iproute2 jq containernetworking-plugins xz-utils
 KERNEL       ?= linux-image-cloud-amd64
 
-.PHONY: probe test bench build observe deps-build deps-test deps-bench deps-observe clean
+.PHONY: probe test bench build observe guest-test deps-build deps-test deps-bench deps-observe deps-guest clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -23,6 +24,7 @@ build: deps-build
 
 test: deps-build deps-test
 	scripts/test-scripts
+	Tests/Guest/selftest
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 
 bench: deps-build deps-bench build
@@ -32,6 +34,12 @@ bench: deps-build deps-bench build
 observe: deps-build deps-observe build
 	scripts/observe $(KERNEL)
 
+# The plugin on real virtio-net PCI NICs in Debian kernels booted under QEMU (Tests/Guest); CI runs 5.10:
+#   make guest-test KERNEL="pkg1 pkg2 ..."
+guest-test: deps-build deps-guest build
+	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps-host-device
+	scripts/guest-test $(KERNEL)
+
 deps-build:
 	@scripts/ensure-packages $(DEB_BUILD)
 deps-test:
@@ -40,6 +48,8 @@ deps-bench:
 	@scripts/ensure-packages $(DEB_BENCH)
 deps-observe:
 	@scripts/ensure-packages $(DEB_OBSERVE)
+deps-guest:
+	@scripts/ensure-packages $(DEB_GUEST)
 
 clean:
 	rm -rf .build build
