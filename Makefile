@@ -6,9 +6,11 @@ SWIFT        ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN          := .build/release
 # What building and testing need: headers for the two C libraries, and the real tools tests compare with
-# (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime).
+# (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime;
+# podman with runc and a static busybox as a real runtime, Tests/Podman).
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
-DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev
+DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev \
+                podman runc busybox-static
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
 DEB_GUEST     = $(DEB_OBSERVE) iproute2 jq containernetworking-plugins xz-utils
@@ -26,6 +28,7 @@ test: deps-build deps-test
 	scripts/test-scripts
 	Tests/Guest/selftest
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	Tests/Podman/run .build/debug/linkcaps-host-device
 
 bench: deps-build deps-bench build
 	Benchmarks/run
