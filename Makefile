@@ -6,12 +6,14 @@ SWIFT        ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN          := .build/release
 # What building and testing need: headers for the two C libraries, and the real tools tests compare with
-# (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime).
+# (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime;
+# podman with runc and a static busybox as a real runtime, Tests/Podman).
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
 DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev \
-                python3-jsonschema python3-pip dpkg-dev
+                python3-jsonschema python3-pip dpkg-dev podman runc busybox-static
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
+DEB_GUEST     = $(DEB_OBSERVE) iproute2 jq containernetworking-plugins xz-utils
 KERNEL       ?= linux-image-cloud-amd64
 # make install: linkcaps on the PATH, the plugin where CNI runtimes look for plugins (Debian's
 # containernetworking-plugins use /usr/lib/cni; containerd and CRI-O default to /opt/cni/bin).
@@ -22,7 +24,8 @@ CNI_BIN_DIR  ?= /usr/lib/cni
 DOCDIR       ?= $(PREFIX)/share/doc/linkcaps
 SCHEMADIR    ?= $(PREFIX)/share/linkcaps/schemas
 
-.PHONY: probe test bench build build-all install install-files deb observe deps-build deps-test deps-bench deps-observe clean
+.PHONY: probe test bench build build-all install install-files deb observe guest-test deps-build deps-test deps-bench \
+        deps-observe deps-guest clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -36,7 +39,9 @@ build-all: deps-build
 
 test: deps-build deps-test
 	scripts/test-scripts
+	Tests/Guest/selftest
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	Tests/Podman/run .build/debug/linkcaps-host-device
 	scripts/check-schemas
 	scripts/test-go-consumer
 	scripts/check-deploy
@@ -65,6 +70,12 @@ bench: deps-build deps-bench build
 observe: deps-build deps-observe build
 	scripts/observe $(KERNEL)
 
+# The plugin on real virtio-net PCI NICs in Debian kernels booted under QEMU (Tests/Guest); CI runs 5.10:
+#   make guest-test KERNEL="pkg1 pkg2 ..."
+guest-test: deps-build deps-guest build
+	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps-host-device
+	scripts/guest-test $(KERNEL)
+
 deps-build:
 	@scripts/ensure-packages $(DEB_BUILD)
 deps-test:
@@ -74,6 +85,8 @@ deps-bench:
 	@scripts/ensure-packages $(DEB_BENCH)
 deps-observe:
 	@scripts/ensure-packages $(DEB_OBSERVE)
+deps-guest:
+	@scripts/ensure-packages $(DEB_GUEST)
 
 clean:
 	rm -rf .build build
