@@ -85,7 +85,8 @@ public struct LinkMessage: Equatable, Sendable {
         }
     }
 
-    private static func string(_ attr: UnsafeMutablePointer<nlattr>) -> String? {
+    /// A string attribute's text up to its NUL, never past the attribute's own length.
+    static func string(_ attr: UnsafeMutablePointer<nlattr>) -> String? {
         let length = Int(mnl_attr_get_payload_len(attr))
         guard length > 0, let payload = mnl_attr_get_payload(attr) else { return length == 0 ? "" : nil }
         let bytes = UnsafeRawBufferPointer(start: payload, count: length)

@@ -16,7 +16,8 @@ public final class RouteSocket {
 
     /// Opens a socket in the calling thread's current network namespace.
     public init() throws(NetlinkError) {
-        guard let socket = mnl_socket_open(NETLINK_ROUTE) else {
+        // Close-on-exec from the start: a program the caller runs (an IPAM plugin) must never inherit it.
+        guard let socket = mnl_socket_open2(NETLINK_ROUTE, Int32(SOCK_CLOEXEC.rawValue)) else {
             throw NetlinkError(errno: .current, operation: "socket(NETLINK_ROUTE)")
         }
         self.socket = socket
@@ -71,13 +72,13 @@ public final class RouteSocket {
         let operation = MessageType.name(request.messageType)
         nextSeq &+= 1
         let seq = nextSeq
-        let length = request.encode(seq: seq, portID: portID, into: buffer.base)
+        let length = try request.encode(seq: seq, portID: portID, into: buffer.base, capacity: buffer.size)
         do {
             _ = try retryingOnInterrupt { mnl_socket_sendto(socket, buffer.base, length) }
         } catch {
             throw NetlinkError(errno: error, operation: "\(operation) send")
         }
-        var links: [LinkMessage] = []
+        var reply = Reply(seq: seq, portID: portID, isDump: request.isDump, operation: operation)
         while true {
             let received: Int
             do {
@@ -86,31 +87,7 @@ public final class RouteSocket {
                 throw NetlinkError(errno: error == .EAGAIN ? .ETIMEDOUT : error, operation: "\(operation) recv")
             }
             observe(received)
-            var remaining = Int32(received)
-            var cursor: UnsafeMutablePointer<nlmsghdr>? = buffer.base.assumingMemoryBound(to: nlmsghdr.self)
-            while let nlh = cursor, mnl_nlmsg_ok(nlh, remaining) {
-                defer { cursor = mnl_nlmsg_next(nlh, &remaining) }
-                // Anything not addressed to this request (a late reply, a multicast event) is not ours.
-                guard nlh.pointee.nlmsg_seq == seq, nlh.pointee.nlmsg_pid == portID else { continue }
-                switch Int32(nlh.pointee.nlmsg_type) {
-                case NLMSG_ERROR:
-                    let ack = Acknowledgement(nlh)
-                    if ack.errno != 0 {
-                        throw NetlinkError(errno: Errno(-ack.errno), extack: ack.message, operation: operation)
-                    }
-                    if !request.isDump { return links }
-                case NLMSG_DONE:
-                    let ack = Acknowledgement(done: nlh)
-                    if ack.errno != 0 {
-                        throw NetlinkError(errno: Errno(-ack.errno), extack: ack.message, operation: operation)
-                    }
-                    return links
-                case NLMSG_NOOP, NLMSG_OVERRUN:
-                    continue
-                default:
-                    if let link = LinkMessage(UnsafePointer(nlh)) { links.append(link) }
-                }
-            }
+            if try reply.read(buffer.base, length: received) { return reply.links }
         }
     }
 
@@ -197,14 +174,68 @@ public final class RouteSocket {
     }
 }
 
+/// The replies to one request, read datagram by datagram: link messages are kept; an ACK, NLMSG_DONE or an
+/// error ends it. Anything not addressed to the request (a late reply, a multicast event) is skipped.
+/// Reads only within the datagram, whatever its headers claim (replies are parsed input: see the fuzz
+/// targets).
+public struct Reply {
+    public let seq: UInt32
+    public let portID: UInt32
+    public let isDump: Bool
+    public let operation: String
+    public private(set) var links: [LinkMessage] = []
+
+    public init(seq: UInt32, portID: UInt32, isDump: Bool, operation: String) {
+        self.seq = seq
+        self.portID = portID
+        self.isDump = isDump
+        self.operation = operation
+    }
+
+    /// Reads one datagram; true once the reply is complete, throws the kernel's error.
+    public mutating func read(_ base: UnsafeMutableRawPointer, length: Int) throws(NetlinkError) -> Bool {
+        var remaining = Int32(clamping: length)
+        var cursor: UnsafeMutablePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
+        while let nlh = cursor, mnl_nlmsg_ok(nlh, remaining) {
+            defer { cursor = mnl_nlmsg_next(nlh, &remaining) }
+            guard nlh.pointee.nlmsg_seq == seq, nlh.pointee.nlmsg_pid == portID else { continue }
+            switch Int32(nlh.pointee.nlmsg_type) {
+            case NLMSG_ERROR:
+                let ack = Acknowledgement(nlh)
+                if let failure = ack.failure { throw NetlinkError(errno: failure, extack: ack.message, operation: operation) }
+                if !isDump { return true }
+            case NLMSG_DONE:
+                let ack = Acknowledgement(done: nlh)
+                if let failure = ack.failure { throw NetlinkError(errno: failure, extack: ack.message, operation: operation) }
+                return true
+            case NLMSG_NOOP, NLMSG_OVERRUN:
+                continue
+            default:
+                if let link = LinkMessage(UnsafePointer(nlh)) { links.append(link) }
+            }
+        }
+        return false
+    }
+
+    /// The same for a datagram held as bytes (tests, fuzzing).
+    public mutating func read(_ bytes: [UInt8]) throws(NetlinkError) -> Bool {
+        let buffer = MessageBuffer(size: max(bytes.count, 16))
+        bytes.withUnsafeBytes { if let base = $0.baseAddress { buffer.base.copyMemory(from: base, byteCount: bytes.count) } }
+        return try read(buffer.base, length: bytes.count)
+    }
+}
+
 /// The payload of NLMSG_ERROR / NLMSG_DONE: an errno (0 for an ACK) and the extended-ack message text.
 struct Acknowledgement {
     var errno: Int32 = 0
     var message: String?
 
+    /// The kernel's negative errno as an Errno; nil for an ACK. A value that cannot be negated is EPROTO.
+    var failure: Errno? { errno == 0 ? nil : Errno(errno == Int32.min ? Errno.EPROTO.rawValue : -errno) }
+
     init(_ nlh: UnsafeMutablePointer<nlmsghdr>) {
-        guard let payload = mnl_nlmsg_get_payload(nlh),
-              Int(nlh.pointee.nlmsg_len) >= MemoryLayout<nlmsghdr>.size + MemoryLayout<nlmsgerr>.size
+        let payloadLength = Int(nlh.pointee.nlmsg_len) - MemoryLayout<nlmsghdr>.size
+        guard let payload = mnl_nlmsg_get_payload(nlh), payloadLength >= MemoryLayout<nlmsgerr>.size
         else { errno = -Errno.EPROTO.rawValue; return }
         let error = payload.assumingMemoryBound(to: nlmsgerr.self)
         errno = error.pointee.error
@@ -212,15 +243,19 @@ struct Acknowledgement {
         // Without NLM_F_CAPPED the kernel echoes the whole request after the error header.
         var offset = MemoryLayout<nlmsgerr>.size
         if nlh.pointee.nlmsg_flags & UInt16(NLM_F_CAPPED) == 0 {
-            offset += Int(error.pointee.msg.nlmsg_len) - MemoryLayout<nlmsghdr>.size
+            let echoed = Int(error.pointee.msg.nlmsg_len) - MemoryLayout<nlmsghdr>.size
+            guard echoed >= 0 else { return }
+            offset += echoed
         }
-        message = Self.extackMessage(nlh, offset: Int(lc_nlmsg_align(offset)))
+        let aligned = Int(lc_nlmsg_align(offset))
+        guard aligned <= payloadLength else { return }
+        message = Self.extackMessage(nlh, offset: aligned)
     }
 
     init(done nlh: UnsafeMutablePointer<nlmsghdr>) {
         guard Int(nlh.pointee.nlmsg_len) >= MemoryLayout<nlmsghdr>.size + 4,
               let payload = mnl_nlmsg_get_payload(nlh) else { return }
-        errno = payload.load(as: Int32.self)
+        errno = payload.loadUnaligned(as: Int32.self)
         if nlh.pointee.nlmsg_flags & UInt16(NLM_F_ACK_TLVS) != 0 {
             message = Self.extackMessage(nlh, offset: 4)
         }
@@ -229,8 +264,9 @@ struct Acknowledgement {
     private static func extackMessage(_ nlh: UnsafeMutablePointer<nlmsghdr>, offset: Int) -> String? {
         var attr = lc_attr_first(nlh, offset)
         while let current = attr, lc_attr_valid(current, nlh) {
-            if Int(lc_attr_type(current)) == Int(NLMSGERR_ATTR_MSG.rawValue), let text = mnl_attr_get_str(current) {
-                return String(cString: text)
+            if Int(lc_attr_type(current)) == Int(NLMSGERR_ATTR_MSG.rawValue) {
+                // Bounded by the attribute's length: a text without its NUL must not be read past.
+                return LinkMessage.string(current)
             }
             attr = mnl_attr_next(current)
         }
