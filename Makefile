@@ -10,10 +10,12 @@ BIN          := .build/release
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
 DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev
 DEB_BENCH     = hyperfine gcc
-DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
+DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio iproute2 jq
 KERNEL       ?= linux-image-cloud-amd64
 
-.PHONY: probe test bench build observe deps-build deps-test deps-bench deps-observe clean
+OBSERVE_LIST ?= matrix/observations/kernels.list
+
+.PHONY: probe test bench build observe observe-all observe-fetch deps-build deps-test deps-bench deps-observe clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -28,9 +30,17 @@ test: deps-build deps-test
 bench: deps-build deps-bench build
 	Benchmarks/run
 
-# Boot Debian kernels under QEMU and run the probe inside each: make observe KERNEL="pkg1 pkg2 ..."
+# Boot Debian kernels under QEMU, run the probe and the iproute2 witness inside each and check the probe's
+# footprint: make observe KERNEL="pkg1 pkg2 ..." [RECORD=1: write results that fail the checks anyway]
 observe: deps-build deps-observe build
-	scripts/observe $(KERNEL)
+	scripts/observe $(if $(RECORD),--record) $(KERNEL)
+
+# Every kernel of $(OBSERVE_LIST) (README: Observed kernels); observe-fetch downloads them only.
+observe-all: deps-build deps-observe build
+	scripts/observe $(if $(RECORD),--record) --list $(OBSERVE_LIST)
+
+observe-fetch: deps-observe
+	scripts/observe --fetch --list $(OBSERVE_LIST)
 
 deps-build:
 	@scripts/ensure-packages $(DEB_BUILD)
