@@ -378,7 +378,12 @@ for c in 0 $CASES; do
 done
 "$IP" -batch "$TMP/add" >"$TMP/add.out" 2>&1 || { all_lines "$TMP/add.out"; echo "witness: ip netns add: $LINES" >&2; exit 2; }
 
-P=$TMP/kind
+# A directory per case: cases run side by side, and creating many files at once in one tmpfs directory
+# oopsed Debian's 6.12.107 guest (NULL dereference in mas_empty_area under simple_offset_add).
+dirs=$TMP/kind n=0
+for c in $CASES; do n=$((n + 1)); dirs="$dirs $TMP/c$n"; done
+mkdir -p $dirs || exit 2
+P=$TMP/kind/f
 for k in $KINDS; do
   KIND=$k
   mk lcwk0 $PI; batch "${PFX}s0" "$MK" && break
@@ -389,7 +394,7 @@ echo "WITNESS-KIND ${KIND:-none}"
 n=0
 for CASE in $CASES; do
   n=$((n + 1))
-  P=$TMP/c$n S=${PFX}s$n T=${PFX}t$n
+  P=$TMP/c$n/f S=${PFX}s$n T=${PFX}t$n
   if [ -z "$KIND" ] && [ "$CASE" != move.netnsImmutableReported ]; then
     say inconclusive "no throwaway link kind (tried $KINDS)"; continue
   fi
@@ -403,7 +408,7 @@ done
 wait
 n=0
 for CASE in $CASES; do
-  n=$((n + 1)); P=$TMP/c$n
+  n=$((n + 1)); P=$TMP/c$n/f
   [ -s "$P.verdict" ] || say inconclusive "the case ended without an answer"
   cat "$P.verdict"
 done
