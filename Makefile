@@ -8,14 +8,24 @@ BIN          := .build/release
 # What building and testing need: headers for the two C libraries, and the real tools tests compare with
 # (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime).
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
-DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev
+DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev \
+                python3-jsonschema python3-pip dpkg-dev
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio iproute2 jq
 KERNEL       ?= linux-image-cloud-amd64
+# make install: linkcaps on the PATH, the plugin where CNI runtimes look for plugins (Debian's
+# containernetworking-plugins use /usr/lib/cni; containerd and CRI-O default to /opt/cni/bin).
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+BINDIR       ?= $(PREFIX)/bin
+CNI_BIN_DIR  ?= /usr/lib/cni
+DOCDIR       ?= $(PREFIX)/share/doc/linkcaps
+SCHEMADIR    ?= $(PREFIX)/share/linkcaps/schemas
 
 OBSERVE_LIST ?= matrix/observations/kernels.list
 
-.PHONY: probe test bench build observe observe-all observe-fetch deps-build deps-test deps-bench deps-observe clean
+.PHONY: probe test bench build build-all install install-files deb observe observe-all observe-fetch deps-build deps-test \
+        deps-bench deps-observe clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -23,9 +33,33 @@ probe: deps-build build
 build: deps-build
 	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps
 
+build-all: deps-build
+	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps
+	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps-host-device
+
 test: deps-build deps-test
 	scripts/test-scripts
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	scripts/check-schemas
+	scripts/test-go-consumer
+	scripts/check-deploy
+	$(MAKE) --no-print-directory deb
+	scripts/test-package
+
+install: build-all install-files
+
+install-files:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(CNI_BIN_DIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SCHEMADIR)
+	install -m 0755 $(BIN)/linkcaps $(DESTDIR)$(BINDIR)/linkcaps
+	install -m 0755 $(BIN)/linkcaps-host-device $(DESTDIR)$(CNI_BIN_DIR)/linkcaps-host-device
+	install -m 0644 README.md docs/contract.md docs/plugin.md docs/design.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 deploy/README.md $(DESTDIR)$(DOCDIR)/deploy.md
+	install -m 0644 deploy/daemonset.yaml $(DESTDIR)$(DOCDIR)/daemonset.yaml
+	install -m 0644 schemas/*.schema.json $(DESTDIR)$(SCHEMADIR)/
+
+# A Debian package of both binaries: .build/linkcaps_<version>_<arch>.deb (scripts/make-deb).
+deb: build-all
+	scripts/make-deb
 
 bench: deps-build deps-bench build
 	Benchmarks/run
@@ -46,6 +80,7 @@ deps-build:
 	@scripts/ensure-packages $(DEB_BUILD)
 deps-test:
 	@scripts/ensure-packages $(DEB_TEST)
+	@scripts/ensure-pydeps deploy/requirements-validate.txt .build/pydeps
 deps-bench:
 	@scripts/ensure-packages $(DEB_BENCH)
 deps-observe:

@@ -10,6 +10,9 @@ public enum CapabilityID: String, CaseIterable, Codable, Sendable, Comparable {
     case altnameFollowsMove = "altname.followsMove"
     case altnameClashRejected = "altname.clashRejected"
     case moveNewIfindex = "move.newIfindex"
+    case moveSourceSeesOnlyOriginalNameOnClash = "move.sourceSeesOnlyOriginalNameOnClash"
+    case moveNetnsImmutableReported = "move.netnsImmutableReported"
+    case moveMtuMacInSameRequest = "move.mtuMacInSameRequest"
 
     public static func < (lhs: CapabilityID, rhs: CapabilityID) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!

@@ -4,10 +4,29 @@ import Glibc
 /// Loads a kernel module through libkmod, as `modprobe` would (dependencies first). Only used with
 /// `linkcaps probe --load-modules`: loading a module is a host-wide side effect, never a default.
 public enum ModuleLoader {
-    /// Returns a one-line note for the report: "loaded dummy" or why not. Signature matches
-    /// ProbeOptions.loadModule.
+    /// Options that make a link kind's module load without creating any device: by default dummy makes
+    /// dummy0 (numdummies=1) and ifb makes ifb0 and ifb1 (numifbs=2) in the initial namespace. libkmod
+    /// appends them after any options from modprobe.d, and the kernel applies parameters in order, so they win.
+    public static let noDeviceOptions = ["dummy": "numdummies=0", "ifb": "numifbs=0"]
+
+    /// Returns a one-line note for the report: "loaded dummy (numdummies=0)" or why not. Signature matches
+    /// ProbeOptions.loadModule. Install commands from modprobe.d are not run: we load the module itself.
     public static func load(_ name: String) -> String? {
-        guard let context = KmodContext() else { return "not loaded: kmod_new failed" }
+        probe(name, context: KmodContext(), dryRun: false)
+    }
+
+    /// What `load` would do in a module tree, without doing it (KMOD_PROBE_DRY_RUN): libkmod's own account,
+    /// one "module options" line per module it would insert, dependencies first.
+    public static func dryRun(_ name: String, directory: String) -> (note: String?, actions: [String]) {
+        DryRunLog.lock.lock()
+        defer { DryRunLog.lock.unlock() }
+        DryRunLog.actions = []
+        let note = probe(name, context: KmodContext(directory: directory), dryRun: true)
+        return (note, DryRunLog.actions)
+    }
+
+    private static func probe(_ name: String, context: KmodContext?, dryRun: Bool) -> String? {
+        guard let context else { return "not loaded: kmod_new failed" }
         guard context.hasDatabase else {
             return "not loaded: no module database in \(context.directory) (\(errnoName(-context.loadError)))"
         }
@@ -18,10 +37,45 @@ public enum ModuleLoader {
             return "not loaded: no module \(name) in \(context.directory)"
         }
         defer { kmod_module_unref(module) }
-        let flags = UInt32(KMOD_PROBE_APPLY_BLACKLIST.rawValue)
-        let status = kmod_module_probe_insert_module(module, flags, nil, nil, nil, nil)
-        if status == 0 { return "loaded \(name)" }
+        var flags = KMOD_PROBE_APPLY_BLACKLIST.rawValue | KMOD_PROBE_IGNORE_COMMAND.rawValue
+        if dryRun { flags |= KMOD_PROBE_DRY_RUN.rawValue }
+        let options = noDeviceOptions[name]
+        let status = options.withOptionalCString {
+            kmod_module_probe_insert_module(module, UInt32(flags), $0, nil, nil, dryRun ? recordAction : nil)
+        }
+        let verb = dryRun ? "would load" : "loaded"
+        if status == 0 { return "\(verb) \(name)" + (options.map { " (\($0))" } ?? "") }
         if status > 0 { return "not loaded: \(name) is blacklisted" }
         return "not loaded: \(errnoName(-status)) (\(String(cString: strerror(-status))))"
+    }
+}
+
+/// libkmod's print_action callback has no context pointer: the dry run's lines go to one guarded log.
+private enum DryRunLog {
+    static let lock = Mutex()
+    static var actions: [String] = []
+}
+
+private let recordAction: @convention(c) (OpaquePointer?, Bool, UnsafePointer<CChar>?) -> Void = { module, _, options in
+    let name = module.flatMap { kmod_module_get_name($0) }.map { String(cString: $0) } ?? "?"
+    let text = options.map { String(cString: $0) } ?? ""
+    DryRunLog.actions.append(text.isEmpty ? name : "\(name) \(text)")
+}
+
+/// A plain pthread mutex (KernelFacts avoids Foundation).
+final class Mutex {
+    private var mutex = pthread_mutex_t()
+    init() { pthread_mutex_init(&mutex, nil) }
+    deinit { pthread_mutex_destroy(&mutex) }
+    func lock() { pthread_mutex_lock(&mutex) }
+    func unlock() { pthread_mutex_unlock(&mutex) }
+}
+
+extension Optional where Wrapped == String {
+    func withOptionalCString<Result>(_ body: (UnsafePointer<CChar>?) -> Result) -> Result {
+        switch self {
+        case .some(let text): return text.withCString { body($0) }
+        case .none: return body(nil)
+        }
     }
 }

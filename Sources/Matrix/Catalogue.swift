@@ -32,6 +32,9 @@ public struct Catalogue: Codable, Equatable, Sendable {
         public var firstReleaseInferred: Bool?
         public var firstReleaseBasis: String
         public var backports: [Backport]
+        /// Kernels at or past the first release known to lack the capability (same shape as a backport);
+        /// optional, absent when none is known.
+        public var regressions: [Backport]?
         public var sources: [String]
 
         public var capability: CapabilityID? { CapabilityID(rawValue: id) }
@@ -67,6 +70,12 @@ public struct Catalogue: Codable, Equatable, Sendable {
     public func knownBackport(_ id: CapabilityID, in version: KernelVersion?) -> Backport? {
         guard let version else { return nil }
         return entry(id)?.backports.first { $0.covers(version) }
+    }
+
+    /// The regression that explains a kernel lacking a capability its mainline release has, if one is known.
+    public func knownRegression(_ id: CapabilityID, in version: KernelVersion?) -> Backport? {
+        guard let version else { return nil }
+        return entry(id)?.regressions?.first { $0.covers(version) }
     }
 }
 

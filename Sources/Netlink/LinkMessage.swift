@@ -19,6 +19,9 @@ public struct LinkMessage: Equatable, Sendable {
     public var newNetnsID: Int32?
     /// On an RTM_DELLINK caused by a move: the link's ifindex in the target.
     public var newIfindex: Int32?
+    /// IFLA_NETNS_IMMUTABLE (v6.15+): whether the kernel says this link can never change namespace; nil when
+    /// the kernel does not report it.
+    public var netnsImmutable: Bool?
 
     public init(kind: Kind, index: Int32, flags: UInt32, name: String?) {
         self.kind = kind
@@ -55,6 +58,7 @@ public struct LinkMessage: Equatable, Sendable {
         case Int(IFLA_MTU): mtu = Self.u32(attr)
         case Int(IFLA_NEW_NETNSID): newNetnsID = Self.u32(attr).map { Int32(bitPattern: $0) }
         case Int(IFLA_NEW_IFINDEX): newIfindex = Self.u32(attr).map { Int32(bitPattern: $0) }
+        case Int(linkAttributeNetnsImmutable): netnsImmutable = Self.u8(attr).map { $0 != 0 }
         case Int(IFLA_ADDRESS):
             let length = Int(mnl_attr_get_payload_len(attr))
             let payload = mnl_attr_get_payload(attr)!
@@ -89,6 +93,11 @@ public struct LinkMessage: Equatable, Sendable {
         return String(decoding: bytes[..<end], as: UTF8.self)
     }
 
+    private static func u8(_ attr: UnsafeMutablePointer<nlattr>) -> UInt8? {
+        guard mnl_attr_get_payload_len(attr) >= 1 else { return nil }
+        return mnl_attr_get_u8(attr)
+    }
+
     private static func u32(_ attr: UnsafeMutablePointer<nlattr>) -> UInt32? {
         guard mnl_attr_get_payload_len(attr) >= 4 else { return nil }
         return mnl_attr_get_u32(attr)
@@ -110,6 +119,11 @@ extension LinkMessage {
         return result
     }
 }
+
+/// IFLA_NETNS_IMMUTABLE, a u8 that rtnl_fill_ifinfo puts in every link message since 4754affe0b57 (v6.15):
+/// 67 in include/uapi/linux/if_link.h (after IFLA_MAX_PACING_OFFLOAD_HORIZON, 66). Defined here because the
+/// build machine's kernel headers (6.1) predate it.
+public let linkAttributeNetnsImmutable: UInt16 = 67
 
 /// IFF_UP as the ifinfomsg flags carry it.
 public let upFlag = UInt32(IFF_UP)

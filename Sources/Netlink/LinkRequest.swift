@@ -158,6 +158,7 @@ enum AttributeName {
         case Int(IFLA_NEW_IFINDEX): return "IFLA_NEW_IFINDEX"
         case Int(IFLA_PROP_LIST): return "IFLA_PROP_LIST"
         case Int(IFLA_ALT_IFNAME): return "IFLA_ALT_IFNAME"
+        case Int(linkAttributeNetnsImmutable): return "IFLA_NETNS_IMMUTABLE"
         default: return "IFLA_\(type)"
         }
     }

@@ -3,7 +3,8 @@ import Capabilities
 /// The namespaces a plan speaks of. The scratch one is anonymous and made only for the plan.
 public enum NamespaceRole: String, Codable, Sendable, CaseIterable { case host, container, scratch }
 
-/// One RTM_NEWLINK on the device (selected by ifindex), sent in the namespace the device is in.
+/// One request on the device (selected by ifindex), sent in the namespace the device is in: an RTM_NEWLINK,
+/// or, for a step that only handles alternative names, one RTM_DELLINKPROP / RTM_NEWLINKPROP per name.
 /// nil fields are left alone; `alias: ""` clears the alias.
 public struct Step: Codable, Equatable, Sendable, CustomStringConvertible {
     public var runsIn: NamespaceRole
@@ -13,11 +14,17 @@ public struct Step: Codable, Equatable, Sendable, CustomStringConvertible {
     public var up: Bool?
     public var mtu: UInt32?
     public var mac: String?
+    /// Alternative names to take off (RTM_DELLINKPROP each), before a move, where the kernel would leave
+    /// them registered behind (altname.followsMove unsupported).
+    public var removeAltNames: [String]?
+    /// Alternative names to give back (RTM_NEWLINKPROP each) once the device is home again.
+    public var addAltNames: [String]?
     /// Why this step exists, in plain words.
     public var purpose: String
 
     public init(in runsIn: NamespaceRole, moveTo: NamespaceRole? = nil, name: String? = nil, alias: String? = nil,
-                up: Bool? = nil, mtu: UInt32? = nil, mac: String? = nil, purpose: String) {
+                up: Bool? = nil, mtu: UInt32? = nil, mac: String? = nil, removeAltNames: [String]? = nil,
+                addAltNames: [String]? = nil, purpose: String) {
         self.runsIn = runsIn
         self.moveTo = moveTo
         self.name = name
@@ -25,12 +32,23 @@ public struct Step: Codable, Equatable, Sendable, CustomStringConvertible {
         self.up = up
         self.mtu = mtu
         self.mac = mac
+        self.removeAltNames = removeAltNames
+        self.addAltNames = addAltNames
         self.purpose = purpose
     }
 
     public var isMove: Bool { moveTo != nil }
 
+    /// A step that only takes altnames off or gives them back (no RTM_NEWLINK).
+    public var isAltNameStep: Bool { removeAltNames != nil || addAltNames != nil }
+
     public var description: String {
+        if let names = removeAltNames {
+            return "in \(runsIn.rawValue): RTM_DELLINKPROP " + names.map { "IFLA_ALT_IFNAME=\($0)" }.joined(separator: " ")
+        }
+        if let names = addAltNames {
+            return "in \(runsIn.rawValue): RTM_NEWLINKPROP " + names.map { "IFLA_ALT_IFNAME=\($0)" }.joined(separator: " ")
+        }
         var parts = ["in \(runsIn.rawValue): RTM_NEWLINK"]
         if let moveTo { parts.append("IFLA_NET_NS_FD=\(moveTo.rawValue)") }
         if let name { parts.append("IFLA_IFNAME=\(name)") }

@@ -48,17 +48,32 @@ public struct OriginalState: Codable, Equatable, Sendable {
     public var mtu: UInt32
     public var mac: String?
     public var alias: String?
+    /// Its alternative names: given back at DEL where the kernel does not move them (altname.followsMove).
+    public var altNames: [String]
 
-    public init(name: String, up: Bool, mtu: UInt32, mac: String?, alias: String? = nil) {
+    public init(name: String, up: Bool, mtu: UInt32, mac: String?, alias: String? = nil, altNames: [String] = []) {
         self.name = name
         self.up = up
         self.mtu = mtu
         self.mac = mac
         self.alias = alias
+        self.altNames = altNames
     }
 
     public init(_ device: DeviceFacts) {
-        self.init(name: device.name, up: device.up, mtu: device.mtu, mac: device.mac, alias: device.alias)
+        self.init(name: device.name, up: device.up, mtu: device.mtu, mac: device.mac, alias: device.alias,
+                  altNames: device.altNames)
+    }
+
+    enum CodingKeys: String, CodingKey { case name, up, mtu, mac, alias, altNames }
+
+    /// Records written before altnames were kept have none: they decode with an empty list.
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(name: try container.decode(String.self, forKey: .name), up: try container.decode(Bool.self, forKey: .up),
+                  mtu: try container.decode(UInt32.self, forKey: .mtu), mac: try container.decodeIfPresent(String.self, forKey: .mac),
+                  alias: try container.decodeIfPresent(String.self, forKey: .alias),
+                  altNames: try container.decodeIfPresent([String].self, forKey: .altNames) ?? [])
     }
 }
 

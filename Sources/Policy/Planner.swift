@@ -78,31 +78,21 @@ public enum Planner {
             plan.hazards.append("the container sees the host's name first; the move fails if that name is taken there")
             plan.hazards.append("before v6.2 a rename of an UP device fails with EBUSY")
         }
+        takeAltNamesOff(&plan, r)
         if !plan.keepsHostInvariant { plan.hazards.append("breaks the invariant: the host sees a name other than \(device.name)") }
         return plan
     }
 
     static func automaticInbound(_ r: PlanRequest, reasons: inout [String]) -> Strategy {
-        let device = r.device
-        guard r.report.holds(.moveSingleRequest) else {
-            reasons.append("the single move+rename request was not seen to work here (\(state(r.report, .moveSingleRequest)))")
-            return .scratchNamespace
+        let clash = r.device.name != r.wantedName && r.target.holds(r.device.name)
+        let (strategy, reason) = Strategy.inbound(for: r.report, deviceName: r.device.name, currentNameTakenInContainer: clash)
+        reasons.append(reason)
+        if strategy == .singleRequest {
+            reasons.append(r.report.holds(.moveUpInSameRequest)
+                ? "IFF_UP goes in the same request (move.upInSameRequest)"
+                : "the device is brought up in a second request (move.upInSameRequest does not hold)")
         }
-        guard r.report.holds(.moveSourceSeesOnlyOriginalName) else {
-            reasons.append("the host was not seen to keep only the original name during a move (\(state(r.report, .moveSourceSeesOnlyOriginalName)))")
-            return .scratchNamespace
-        }
-        if device.name != r.wantedName && r.target.holds(device.name) {
-            // The kernel would rename in flight; before 311cca40661f (v6.6) the host's RTM_DELLINK could then
-            // carry the new name. A scratch namespace sidesteps the clash on both sides.
-            reasons.append("the container already has a link named \(device.name) (the device's host name)")
-            return .scratchNamespace
-        }
-        reasons.append("the kernel moves and renames in one request and the host sees only \(device.name)")
-        reasons.append(r.report.holds(.moveUpInSameRequest)
-            ? "IFF_UP goes in the same request (move.upInSameRequest)"
-            : "the device is brought up in a second request (move.upInSameRequest does not hold)")
-        return .singleRequest
+        return strategy
     }
 
     // MARK: Out to the host
@@ -175,6 +165,7 @@ public enum Planner {
             plan.hazards.append("the host sees the container's name (\(device.name)) first; the move fails if that name is taken there")
         }
         if needsUpStep && strategy != .moveThenRename { plan.steps.append(upStep) }
+        giveAltNamesBack(&plan, r, original)
         if !plan.keepsHostInvariant { plan.hazards.append("breaks the invariant: the host sees a name other than \(original.name)") }
         return plan
     }
@@ -187,7 +178,4 @@ public enum Planner {
         names.enumerated().filter { $0.offset == 0 || names[$0.offset - 1] != $0.element }.map(\.element)
     }
 
-    static func state(_ report: Report, _ id: CapabilityID) -> String {
-        "\(id.rawValue): \(report.state(id)?.rawValue ?? "not probed")"
-    }
 }

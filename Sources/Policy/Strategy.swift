@@ -18,11 +18,38 @@ public enum Strategy: String, Codable, CaseIterable, Sendable {
 }
 
 extension Strategy {
-    /// The strategy for moving a device into a container when nothing clashes: the question a fleet
-    /// audit asks of each host's report. The single request is chosen only when it was seen to work and
-    /// the host was seen to keep only the original name.
+    /// The one rule for moving a device into a container: the single request only when it was seen to work
+    /// and the host was seen to keep only the device's name on the path this move takes. When the device's
+    /// current name is already taken in the container the kernel renames in flight, and before 311cca40661f
+    /// the host was then shown the final name (move.sourceSeesOnlyOriginalNameOnClash); otherwise the device
+    /// leaves under its own name (move.sourceSeesOnlyOriginalName).
+    public static func inbound(for report: Report, deviceName: String, currentNameTakenInContainer clash: Bool)
+        -> (strategy: Strategy, reason: String)
+    {
+        guard report.holds(.moveSingleRequest) else {
+            return (.scratchNamespace, "the single move+rename request was not seen to work here (\(stateOf(report, .moveSingleRequest)))")
+        }
+        if clash {
+            guard report.holds(.moveSourceSeesOnlyOriginalNameOnClash) else {
+                return (.scratchNamespace, "the container already has a link named \(deviceName), so the kernel would rename in flight, "
+                    + "and the host was not seen to keep only \(deviceName) then (\(stateOf(report, .moveSourceSeesOnlyOriginalNameOnClash)))")
+            }
+            return (.singleRequest, "the container already has a link named \(deviceName): the kernel renames in flight, "
+                + "and the host was seen to keep only \(deviceName) even then")
+        }
+        guard report.holds(.moveSourceSeesOnlyOriginalName) else {
+            return (.scratchNamespace, "the host was not seen to keep only the original name during a move (\(stateOf(report, .moveSourceSeesOnlyOriginalName)))")
+        }
+        return (.singleRequest, "the kernel moves and renames in one request and the host sees only \(deviceName)")
+    }
+
+    /// The strategy for moving a device into a container when nothing clashes: the question a fleet audit
+    /// asks of each host's report. The same rule as the planner's, on the path without a clash.
     public static func preferredInbound(for report: Report) -> Strategy {
-        report.holds(.moveSingleRequest) && report.holds(.moveSourceSeesOnlyOriginalName)
-            ? .singleRequest : .scratchNamespace
+        inbound(for: report, deviceName: "the device", currentNameTakenInContainer: false).strategy
+    }
+
+    static func stateOf(_ report: Report, _ id: CapabilityID) -> String {
+        "\(id.rawValue): \(report.state(id)?.rawValue ?? "not probed")"
     }
 }

@@ -6,7 +6,7 @@ import Netlink
 /// One experiment's bench: two fresh anonymous namespaces (source and target), a request socket and an
 /// event socket in each. Everything made here dies with the namespaces when the lab is dropped.
 final class Lab {
-    enum Side { case source, target }
+    typealias Side = NameLookup.Namespace
 
     let source: NetworkNamespace
     let target: NetworkNamespace
@@ -66,10 +66,10 @@ final class Lab {
     }
 
     /// Sends a request and returns the kernel's answer without throwing: nil on success.
-    func attempt(_ request: LinkRequest) -> NetlinkError? {
+    func attempt(_ request: LinkRequest, in side: Side = .source) -> NetlinkError? {
         defer { pause.reached("request") }
         do {
-            try sourceRequests.perform(request)
+            try requests(side).perform(request)
             return nil
         } catch {
             return error

@@ -5,7 +5,7 @@ extension Experiment {
     static let moveAtomicOnNameTaken = Experiment(
         id: .moveAtomicOnNameTaken,
         meaning: "a move whose new name is taken in the container fails before anything moves",
-        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "none yet (moves, then EEXIST)")
+        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "none")
     ) { lab in
         try lab.makeLink(ProbeNames.final, in: .target)
         let link = try lab.makeLink(ProbeNames.original, up: true)

@@ -5,11 +5,9 @@ extension Experiment {
     static let moveInFlightRenameOnClash = Experiment(
         id: .moveInFlightRenameOnClash,
         meaning: "when the device's host name exists in the container, the container sees only the final name",
-        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "always (the name is applied during the move when the old one is taken)")
+        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "always")
     ) { lab in
-        try lab.makeLink(ProbeNames.original, in: .target)
-        let link = try lab.makeLink(ProbeNames.original, up: true)
-        let run = try lab.moveAndRename(link, to: ProbeNames.final)
+        let run = try lab.moveWithCurrentNameTaken()
         if let error = run.error {
             return .refused(error, run.evidence, unsupportedOn: [.EEXIST],
                             meaning: "the move with the old name present in the target failed")

@@ -5,7 +5,7 @@ extension Experiment {
     static let moveNewIfindex = Experiment(
         id: .moveNewIfindex,
         meaning: "a move can choose the device's ifindex in the container (IFLA_NEW_IFINDEX)",
-        metadata: CapabilityMetadata(upstreamCommit: "eeb85a14ee34", firstRelease: "v5.13 (inferred)")
+        metadata: CapabilityMetadata(upstreamCommit: "eeb85a14ee34", firstRelease: "v5.13")
     ) { lab in
         let link = try lab.makeLink(ProbeNames.original, up: true)
         let run = try lab.moveAndRename(link, to: ProbeNames.final, newIfindex: ProbeNames.newIfindex)

@@ -5,7 +5,7 @@ extension Experiment {
     static let moveSingleRequest = Experiment(
         id: .moveSingleRequest,
         meaning: "one RTM_NEWLINK moves an UP link to another namespace and renames it",
-        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "always (IFLA_NET_NS_FD since v2.6.39)")
+        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "always")
     ) { lab in
         let link = try lab.makeLink(ProbeNames.original, up: true)
         let run = try lab.moveAndRename(link, to: ProbeNames.final)

@@ -2,23 +2,18 @@ import Capabilities
 import Netlink
 
 extension Experiment {
+    /// The path without a clash: the device leaves under its own name and is renamed in the target, so the
+    /// source's RTM_NEWLINK (DOWN) and RTM_DELLINK carry lcp0 on every kernel examined.
     static let moveSourceSeesOnlyOriginalName = Experiment(
         id: .moveSourceSeesOnlyOriginalName,
-        meaning: "udev/NetworkManager in the host never see a temporary name during a move + rename",
-        metadata: CapabilityMetadata(upstreamCommit: "311cca40661f (collision case)", firstRelease: "v6.6")
+        meaning: "without a name clash, udev/NetworkManager in the host see only the device's own name during a move + rename",
+        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "always")
     ) { lab in
         let link = try lab.makeLink(ProbeNames.original, up: true)
         let run = try lab.moveAndRename(link, to: ProbeNames.final)
         if let error = run.error, run.inTarget == nil {
             return .refused(error, run.evidence, unsupportedOn: [], meaning: "the move failed")
         }
-        guard !run.sourceEvents.isEmpty else {
-            return Conclusion(.inconclusive, "the source namespace saw no event for the link", run.evidence)
-        }
-        let foreign = Set(run.sourceEvents.compactMap(\.name)).subtracting([ProbeNames.original])
-        guard foreign.isEmpty else {
-            return Conclusion(.unsupported, "the source saw other names: \(foreign.sorted().joined(separator: ", "))", run.evidence)
-        }
-        return Conclusion(.supported, "the source saw only \(ProbeNames.original) (\(run.sourceEvents.count) events)", run.evidence)
+        return .sourceSawOnlyOriginalName(run)
     }
 }

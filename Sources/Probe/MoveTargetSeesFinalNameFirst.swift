@@ -5,7 +5,7 @@ extension Experiment {
     static let moveTargetSeesFinalNameFirst = Experiment(
         id: .moveTargetSeesFinalNameFirst,
         meaning: "without a name clash, the container's first event already carries the final name",
-        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "none yet (the rename follows the move)")
+        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "none")
     ) { lab in
         let link = try lab.makeLink(ProbeNames.original, up: true)
         let run = try lab.moveAndRename(link, to: ProbeNames.final)

@@ -5,7 +5,7 @@ extension Experiment {
     static let moveUpInSameRequest = Experiment(
         id: .moveUpInSameRequest,
         meaning: "IFF_UP in the move request leaves the device UP in the container (no second request)",
-        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "always (flags are applied after the move)")
+        metadata: CapabilityMetadata(upstreamCommit: nil, firstRelease: "always")
     ) { lab in
         let link = try lab.makeLink(ProbeNames.original, up: true)
         let run = try lab.moveAndRename(link, to: ProbeNames.final, up: true)

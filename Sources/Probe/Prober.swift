@@ -12,15 +12,19 @@ public struct ProbeOptions {
     /// Which experiments to run (nil: all). The cache re-runs only the inconclusive ones.
     public var only: Set<CapabilityID>?
     public var linkKinds: [String]
-    /// Asked to load a kernel module for a link kind the kernel does not know; returns a note.
-    /// nil (the default) never loads anything: module loading is a host-wide side effect.
+    /// Asked, with a module name, to load the module behind a link kind the kernel lacks, without creating
+    /// devices; returns a note. nil (the default) never loads anything: loading is a host-wide side effect,
+    /// and a kind whose module is absent is then skipped rather than tried (trying would load it).
     public var loadModule: ((String) -> String?)?
+    /// Where the probe reads which modules the kernel has (see ModuleFiles).
+    public var moduleFiles: ModuleFiles
 
     public init(only: Set<CapabilityID>? = nil, linkKinds: [String] = LinkKindChoice.candidates,
-                loadModule: ((String) -> String?)? = nil) {
+                loadModule: ((String) -> String?)? = nil, moduleFiles: ModuleFiles = .fromEnvironment()) {
         self.only = only
         self.linkKinds = linkKinds
         self.loadModule = loadModule
+        self.moduleFiles = moduleFiles
     }
 }
 
@@ -29,7 +33,8 @@ public enum Prober {
     static let experiments: [Experiment] = [
         .moveSingleRequest, .moveSourceSeesOnlyOriginalName, .moveTargetSeesFinalNameFirst,
         .moveInFlightRenameOnClash, .moveAtomicOnNameTaken, .moveUpInSameRequest, .renameWhileUp,
-        .altnameFollowsMove, .altnameClashRejected, .moveNewIfindex,
+        .altnameFollowsMove, .altnameClashRejected, .moveNewIfindex, .moveSourceSeesOnlyOriginalNameOnClash,
+        .moveNetnsImmutableReported, .moveMtuMacInSameRequest,
     ]
 
     /// What each capability means for a plugin, for renderers.
@@ -52,7 +57,8 @@ public enum Prober {
         let pause = PauseHook.fromEnvironment()
         let choice: LinkKindChoice
         do {
-            choice = try LinkKindChoice.choose(candidates: options.linkKinds, loadModule: options.loadModule)
+            choice = try LinkKindChoice.choose(candidates: options.linkKinds, files: options.moduleFiles,
+                                               loadModule: options.loadModule)
         } catch let error as NamespaceError where error.errno?.isPermission == true {
             throw ProbeError.notPermitted(error.description)
         }
@@ -61,7 +67,6 @@ public enum Prober {
         for experiment in experiments where options.only?.contains(experiment.id) ?? true {
             results[experiment.id.rawValue] = conduct(experiment, kind: kind, pause: pause)
         }
-        let loaded = choice.notes.filter { $0.value.hasPrefix("loaded") }.map(\.key)
         return Report(
             tool: .init(name: "linkcaps", version: ToolVersion.current),
             kernel: .init(release: identity.release, version: identity.version),
@@ -69,7 +74,7 @@ public enum Prober {
             probe: .init(id: UUID().uuidString.lowercased(), startedAt: startedAt,
                          durationMs: Clock.milliseconds(since: started), linkKind: kind,
                          linkKindNotes: choice.notes, privileged: Privilege.isPrivileged,
-                         modulesLoaded: options.loadModule == nil ? nil : loaded.sorted()),
+                         modulesLoaded: options.loadModule == nil ? nil : choice.loaded.sorted()),
             capabilities: results)
     }
 

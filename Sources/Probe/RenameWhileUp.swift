@@ -5,7 +5,7 @@ extension Experiment {
     static let renameWhileUp = Experiment(
         id: .renameWhileUp,
         meaning: "a device can be renamed in place while UP (step-wise plugins need not take it down)",
-        metadata: CapabilityMetadata(upstreamCommit: "bd039b5ea2a9", firstRelease: "v6.2 (inferred)")
+        metadata: CapabilityMetadata(upstreamCommit: "bd039b5ea2a9", firstRelease: "v6.2")
     ) { lab in
         let link = try lab.makeLink(ProbeNames.original, up: true)
         try lab.startRecording()

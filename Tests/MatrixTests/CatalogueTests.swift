@@ -27,7 +27,7 @@ final class CatalogueTests: XCTestCase {
                 XCTAssertEqual(commit.id.count, 12, "\(entry.id): commit \(commit.id)")
                 XCTAssertTrue(commit.id.allSatisfy(hex.contains), "\(entry.id): commit \(commit.id)")
             }
-            for backport in entry.backports {
+            for backport in entry.backports + (entry.regressions ?? []) {
                 XCTAssertFalse(backport.evidence.isEmpty, entry.id)
                 if backport.branch != "unknown" {
                     XCTAssertTrue(backport.branch.hasSuffix(".y"), "\(entry.id): branch \(backport.branch)")
@@ -61,6 +61,14 @@ final class CatalogueTests: XCTestCase {
         XCTAssertNotNil(catalogue.knownBackport(.altnameFollowsMove, in: KernelVersion(6, 1, 170)))
         XCTAssertNil(catalogue.knownBackport(.altnameFollowsMove, in: KernelVersion(6, 1, 59)))
         XCTAssertNil(catalogue.knownBackport(.altnameFollowsMove, in: KernelVersion(6, 2, 70)))
+        // The three added with the right questions.
+        XCTAssertEqual(catalogue.inference(.moveSourceSeesOnlyOriginalNameOnClash, for: KernelVersion(5, 10, 251)), .unsupported)
+        XCTAssertNotNil(catalogue.knownBackport(.moveSourceSeesOnlyOriginalNameOnClash, in: KernelVersion(6, 1, 170)))
+        XCTAssertEqual(catalogue.inference(.moveNetnsImmutableReported, for: KernelVersion(6, 12, 117)), .unsupported)
+        XCTAssertEqual(catalogue.inference(.moveNetnsImmutableReported, for: KernelVersion(6, 18, 44)), .supported)
+        XCTAssertEqual(catalogue.inference(.moveMtuMacInSameRequest, for: KernelVersion(5, 10, 251)), .supported)
+        // Without a clash every kernel shows only the original name: no version, no backport.
+        XCTAssertEqual(catalogue.inference(.moveSourceSeesOnlyOriginalName, for: KernelVersion(5, 10, 218)), .supported)
     }
 
     func testObservationsDecodeAndAreNamedByRelease() throws {

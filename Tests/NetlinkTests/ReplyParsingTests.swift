@@ -46,6 +46,20 @@ struct ReplyParsingTests {
         #expect(reply.first?.linkKind == "veth")
     }
 
+    /// IFLA_NETNS_IMMUTABLE (67, a u8, v6.15+): the captured 6.18 reply carries it for the veth (0); a
+    /// message built by hand carries 1 for lo; a kernel before 6.15 leaves it out (nil, not false).
+    @Test func netnsImmutableIsReadOnlyWhereTheKernelSaysIt() throws {
+        #expect(try messages("getlink-reply").first?.netnsImmutable == false)
+        func lo(_ extra: [UInt8]) -> LinkMessage? {
+            LinkMessage.parseAll(NetlinkBytes.message(type: 16, flags: 0, seq: 1,
+                                                      body: NetlinkBytes.ifinfo(index: 1) + NetlinkBytes.string(3, "lo") + extra)).first
+        }
+        #expect(lo(NetlinkBytes.attr(67, [1]))?.netnsImmutable == true)
+        #expect(lo([])?.netnsImmutable == nil)
+        #expect(lo(NetlinkBytes.attr(67, []))?.netnsImmutable == nil, "an empty attribute is not an answer")
+        #expect(lo(NetlinkBytes.attr(67, [1]))?.name == "lo")
+    }
+
     @Test func errorCarriesErrnoAndExtendedAckText() throws {
         let datagram = try #require(try readLines(TestEnvironment.fixture("netlink/\(Self.release)/error-eexist-extack.hex")).first)
         var bytes = NetlinkBytes.fromHex(datagram)

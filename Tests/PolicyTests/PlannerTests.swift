@@ -1,4 +1,5 @@
 import Capabilities
+import Foundation
 import Policy
 import Testing
 
@@ -26,7 +27,10 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:0
         #expect(plan.steps.count == 1)
         let step = plan.steps[0]
         #expect(step.runsIn == .host && step.moveTo == .container && step.name == "net1" && step.up == true)
-        #expect(AliasRecord.decode(step.alias) == OriginalState(eth))
+        // The alias records name, state, MTU and MAC; altnames live in the state file only.
+        var recorded = OriginalState(eth)
+        recorded.altNames = []
+        #expect(AliasRecord.decode(step.alias) == recorded)
         #expect(plan.names(seenBy: .host) == ["eth5"])
         #expect(plan.keepsHostInvariant)
         #expect(plan.recovery != nil)
@@ -45,18 +49,51 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:0
         for report in [Reports.noSingleRequest, Reports.empty] {
             let plan = try inbound(report)
             #expect(plan.strategy == .scratchNamespace)
-            #expect(plan.steps.map(\.runsIn) == [.host, .scratch, .scratch, .container])
-            #expect(plan.steps[0].name == nil, "nothing is renamed in the host")
+            // Neither report saw altnames follow the device: they come off first.
+            #expect(plan.steps.first?.removeAltNames == ["enp3s0"])
+            let moves = plan.steps.filter { !$0.isAltNameStep }
+            #expect(moves.map(\.runsIn) == [.host, .scratch, .scratch, .container])
+            #expect(moves[0].name == nil, "nothing is renamed in the host")
             #expect(plan.keepsHostInvariant)
             #expect(plan.reasons.contains { $0.contains("move.singleRequest") })
         }
     }
 
-    @Test func scratchWhenTheHostNameIsTakenInTheContainer() throws {
-        let plan = try inbound(Reports.modern, container: NamespaceContents(names: ["lo", "eth5"]))
-        #expect(plan.strategy == .scratchNamespace)
-        #expect(plan.names(seenBy: .container) == ["net1"])
-        #expect(plan.keepsHostInvariant)
+    /// The in-flight path: with the host name taken in the container the kernel renames during the move,
+    /// and only move.sourceSeesOnlyOriginalNameOnClash says whether the host still sees just eth5 then.
+    @Test func hostNameTakenInTheContainerUsesTheAnswerForTheInFlightPath() throws {
+        let clash = NamespaceContents(names: ["lo", "eth5"])
+        let modern = try inbound(Reports.modern, container: clash)
+        #expect(modern.strategy == .singleRequest)
+        #expect(modern.names(seenBy: .container) == ["net1"])
+        #expect(modern.reasons.first?.contains("renames in flight") == true)
+        #expect(modern.keepsHostInvariant)
+        for state in [CapabilityState.unsupported, .inconclusive] {
+            var report = Reports.modern
+            report[.moveSourceSeesOnlyOriginalNameOnClash]?.state = state
+            let plan = try inbound(report, container: clash)
+            #expect(plan.strategy == .scratchNamespace, "\(state)")
+            #expect(plan.names(seenBy: .container) == ["net1"])
+            #expect(plan.reasons.first?.contains("move.sourceSeesOnlyOriginalNameOnClash: \(state.rawValue)") == true)
+            // Without the clash, the same report takes the single request: the no-clash answer holds.
+            #expect(try inbound(report).strategy == .singleRequest)
+        }
+        // A report from before the question existed never renames in flight.
+        var old = Reports.modern
+        old.capabilities[CapabilityID.moveSourceSeesOnlyOriginalNameOnClash.rawValue] = nil
+        #expect(try inbound(old, container: clash).strategy == .scratchNamespace)
+    }
+
+    /// preferredInbound (the fleet audit's question) and the planner share one rule.
+    @Test func preferredInboundIsThePlannersAnswerWithoutAClash() throws {
+        var onlyClashFails = Reports.modern
+        onlyClashFails[.moveSourceSeesOnlyOriginalNameOnClash]?.state = .unsupported
+        var noClashFails = Reports.modern
+        noClashFails[.moveSourceSeesOnlyOriginalName]?.state = .unsupported
+        for report in [Reports.modern, Reports.debian61, Reports.noSingleRequest, Reports.empty, onlyClashFails, noClashFails,
+                       Reports.debian510Like, Reports.debian61Like] {
+            #expect(Strategy.preferredInbound(for: report) == (try inbound(report)).strategy)
+        }
     }
 
     @Test func wantedNameOrAltnameTakenIsRefused() {
@@ -101,6 +138,77 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:0
                 #expect(!plan.steps.contains { $0.runsIn == .host && $0.name != nil && !$0.isMove }, "no rename in the host")
             }
         }
+    }
+}
+
+/// Where the kernel leaves altnames behind (before 8e15aee62161), they come off before the move in and go
+/// back once the device is home; elsewhere nothing touches them.
+@Suite struct AltNamePlans {
+    static func report(_ state: CapabilityState?) -> Report {
+        var report = Reports.modern
+        report.capabilities[CapabilityID.altnameFollowsMove.rawValue] = state.map {
+            CapabilityResult(state: $0, summary: "synthetic", evidence: Evidence(), metadata: CapabilityMetadata())
+        }
+        return report
+    }
+
+    @Test(arguments: [CapabilityState.unsupported, .inconclusive, nil])
+    func inboundTakesThemOffFirstInTheHost(state: CapabilityState?) throws {
+        for forced in [nil, Strategy.scratchNamespace, .renameThenMove, .moveThenRename] {
+            let plan = try inbound(Self.report(state), forced: forced)
+            let first = try #require(plan.steps.first)
+            #expect(first == Step(in: .host, removeAltNames: ["enp3s0"], purpose: first.purpose), "\(String(describing: forced))")
+            #expect(first.description == "in host: RTM_DELLINKPROP IFLA_ALT_IFNAME=enp3s0")
+            #expect(plan.steps.dropFirst().allSatisfy { !$0.isAltNameStep })
+            #expect(plan.steps.firstIndex { $0.isMove }! > 0, "before anything moves")
+            #expect(plan.reasons.contains { $0.contains("enp3s0 would stay registered in the host") })
+        }
+    }
+
+    @Test(arguments: [CapabilityState.supported, .skipped])
+    func inboundLeavesThemAloneWhereTheyFollow(state: CapabilityState) throws {
+        let plan = try inbound(Self.report(state))
+        #expect(!plan.steps.contains { $0.isAltNameStep })
+    }
+
+    @Test func aDeviceWithoutAltnamesNeedsNoStep() throws {
+        var plain = eth
+        plain.altNames = []
+        #expect(!(try inbound(Self.report(.unsupported), device: plain)).steps.contains { $0.isAltNameStep })
+    }
+
+    @Test func outboundGivesThemBackOnceHome() throws {
+        for forced in [nil, Strategy.scratchNamespace, .singleRequest, .moveThenRename] {
+            var bare = inside
+            bare.altNames = []
+            let plan = try outbound(Self.report(.unsupported), inside: bare, forced: forced)
+            let home = try #require(plan.steps.firstIndex { $0.moveTo == .host })
+            let add = try #require(plan.steps.firstIndex { $0.addAltNames != nil })
+            #expect(add == home + 1, "\(String(describing: forced)): \(plan.steps.map(\.description))")
+            #expect(plan.steps[add].runsIn == .host && plan.steps[add].addAltNames == ["enp3s0"])
+            #expect(plan.steps[add].description == "in host: RTM_NEWLINKPROP IFLA_ALT_IFNAME=enp3s0")
+        }
+        #expect(!(try outbound(Self.report(.supported), inside: inside)).steps.contains { $0.isAltNameStep })
+    }
+
+    @Test func anAltnameTheHostUsesMeanwhileIsNotGivenBack() throws {
+        let plan = try outbound(Self.report(.unsupported), inside: inside,
+                                host: NamespaceContents(names: ["lo", "eth0"], altNames: ["enp3s0"]))
+        #expect(!plan.steps.contains { $0.isAltNameStep })
+        #expect(plan.hazards.contains { $0.contains("enp3s0 is used in the host") })
+    }
+
+    /// Plans and original states written before these fields existed still decode; new ones round-trip.
+    @Test func planAndOriginalStateStayBackwardCompatible() throws {
+        let oldStep = #"{"runsIn":"host","moveTo":"container","name":"net1","purpose":"move"}"#
+        let step = try JSONDecoder().decode(Step.self, from: Data(oldStep.utf8))
+        #expect(step.removeAltNames == nil && step.addAltNames == nil && !step.isAltNameStep)
+        let oldState = #"{"name":"eth5","up":true,"mtu":1500,"mac":"02:00:00:00:00:07"}"#
+        #expect(try JSONDecoder().decode(OriginalState.self, from: Data(oldState.utf8)).altNames == [])
+        let plan = try inbound(Self.report(.unsupported))
+        #expect(try JSONDecoder().decode(Plan.self, from: JSONEncoder().encode(plan)) == plan)
+        let encoded = String(decoding: try JSONEncoder().encode(try inbound(Reports.modern)), as: UTF8.self)
+        #expect(!encoded.contains("AltNames"), "plans without altname steps encode as before")
     }
 }
 
@@ -173,5 +281,6 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:0
     @Test func preferredInboundUnchanged() {
         #expect(Strategy.preferredInbound(for: Reports.modern) == .singleRequest)
         #expect(Strategy.preferredInbound(for: Reports.noSingleRequest) == .scratchNamespace)
+        #expect(Strategy.preferredInbound(for: Reports.debian510Like) == .singleRequest, "no clash: 5.10 shows only the original name")
     }
 }

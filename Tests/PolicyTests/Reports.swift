@@ -1,4 +1,5 @@
 import Capabilities
+import Foundation
 
 /// Synthetic reports: a kernel like this machine's 6.18 (everything holds) and older ones with parts missing.
 enum Reports {
@@ -26,4 +27,13 @@ enum Reports {
                                        .renameWhileUp: .unsupported])
 
     static let empty = with([:])
+
+    /// Constructed (not observed) from kernel-facts §1-§3: see Tests/PolicyTests/Constructed.
+    static let debian510Like = constructed("constructed-5.10-like")
+    static let debian61Like = constructed("constructed-6.1-like")
+
+    static func constructed(_ name: String) -> Report {
+        // A missing or broken file is a broken checkout: fail loudly where it is used.
+        try! Report.decode(Data(contentsOf: PolicyFixtures.root.appendingPathComponent("Tests/PolicyTests/Constructed/\(name).json")))
+    }
 }

@@ -12,6 +12,7 @@ struct FootprintTests {
         let report = try Prober.run()
         let after = try HostFootprint.now()
         #expect(report.capabilities.count == CapabilityID.allCases.count)
+        #expect(report.probe.modulesLoaded == nil, "nothing may be loaded without --load-modules")
         #expect(after == before)
     }
 
@@ -43,6 +44,7 @@ struct FootprintTests {
         #expect(process.terminationReason == .uncaughtSignal)
         let after = try HostFootprint.now()
         #expect(after.links == before.links)
+        #expect(after.modules == before.modules)
         #expect(after.namedNamespaces == before.namedNamespaces)
         #expect(after.mounts == before.mounts)
         let stillHeld = heldNetworkNamespaces().intersection(itsNamespaces).subtracting(heldBefore)

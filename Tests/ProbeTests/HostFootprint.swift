@@ -5,6 +5,8 @@ import Foundation
 /// this process's netlink sockets and namespace handles.
 struct HostFootprint: Equatable {
     var links: [String]
+    /// Loaded modules (/proc/modules; empty on a kernel without them): a probe must load none unasked.
+    var modules: [String]
     var namedNamespaces: [String]
     var mounts: String
     var openDescriptors: [String]
@@ -27,7 +29,10 @@ struct HostFootprint: Equatable {
             .split(separator: "\n").map { String($0.split(separator: ":").dropFirst().first ?? "") }
         let named = (try? FileManager.default.contentsOfDirectory(atPath: "/run/netns")) ?? []
         let mounts = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
-        return HostFootprint(links: links.sorted(), namedNamespaces: named.sorted(), mounts: mounts, openDescriptors: fds)
+        let modules = ((try? String(contentsOfFile: "/proc/modules", encoding: .utf8)) ?? "")
+            .split(separator: "\n").map { String($0.prefix { $0 != " " }) }
+        return HostFootprint(links: links.sorted(), modules: modules.sorted(), namedNamespaces: named.sorted(), mounts: mounts,
+                             openDescriptors: fds)
     }
 }
 
