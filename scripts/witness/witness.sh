@@ -32,7 +32,7 @@ NEWIDX=4242
 # Fixed ifindexes (ip link add ... index N): the moved link, bystanders in T, a second link in S.
 PI=10 BI=20 RI=30
 PFX=lcw$$
-KIND= MONITORS= SEQ=0
+KIND='' MONITORS='' SEQ=0
 
 CASES="move.singleRequest move.sourceSeesOnlyOriginalName move.sourceSeesOnlyOriginalNameOnClash
 move.targetSeesFinalNameFirst move.inFlightRenameOnClash move.atomicOnNameTaken move.upInSameRequest
@@ -72,7 +72,7 @@ dump() { "$IP" -n "$1" -o link show >"$P.$2" 2>&1; }
 
 # find_link FILE NAME → L_IDX L_FLAGS L_MTU L_MAC (L_IDX empty when FILE lists no NAME).
 find_link() {
-  L_IDX= L_FLAGS= L_MTU= L_MAC=
+  L_IDX='' L_FLAGS='' L_MTU='' L_MAC=''
   while IFS= read -r l; do
     case $l in [0-9]*": $2: "* | [0-9]*": $2@"*) ;; *) continue ;; esac
     L_IDX=${l%%:*}
@@ -136,7 +136,7 @@ mon_sync() {
 # events NS IFINDEX [NAME] → EV ("NEW lcp0, DEL lcp0"), EV_FIRST (the first event's name), EV_N, and
 # EV_OTHER (a name other than NAME was seen).
 events() {
-  EV= EV_FIRST= EV_N=0 EV_OTHER=
+  EV='' EV_FIRST='' EV_N=0 EV_OTHER=''
   while IFS= read -r l; do
     case $l in
       "Deleted $2: "*) e=DEL; n=${l#"Deleted $2: "} ;;
