@@ -378,8 +378,9 @@ for c in 0 $CASES; do
 done
 "$IP" -batch "$TMP/add" >"$TMP/add.out" 2>&1 || { all_lines "$TMP/add.out"; echo "witness: ip netns add: $LINES" >&2; exit 2; }
 
-# A directory per case: cases run side by side, and creating many files at once in one tmpfs directory
-# oopsed Debian's 6.12.107 guest (NULL dereference in mas_empty_area under simple_offset_add).
+# A directory per case: cases run side by side. (A 6.12.107 guest once oopsed in simple_offset_add while
+# they shared one directory; that kernel oopses elsewhere under TCG too — kernels.list — so this is caution,
+# not a proven cause.)
 dirs=$TMP/kind n=0
 for c in $CASES; do n=$((n + 1)); dirs="$dirs $TMP/c$n"; done
 mkdir -p $dirs || exit 2
