@@ -42,8 +42,9 @@ let package = Package(
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
         // JSON string escapes, shared by the plugin's reader and the audit's scanner (both avoid Foundation).
         .target(name: "JSONText", swiftSettings: swift5),
-        // Matrix is pure (catalogue, observations, audit, renderers); FleetOutput holds the NFD file and its writer.
-        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "JSONText"], swiftSettings: swift5),
+        // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
+        // label names); FleetOutput holds the NFD file and its writer.
+        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "JSONText", "FleetOutput"], swiftSettings: swift5),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "SystemCalls"], swiftSettings: swift5),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
@@ -81,7 +82,8 @@ let package = Package(
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift5),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift5),
-        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport"],
+        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport",
+                                                            "CapabilityCache", "Capabilities", "Probe"],
                     exclude: ["LibCNIDriver"], swiftSettings: swift5),
     ]
 )

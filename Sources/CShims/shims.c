@@ -39,6 +39,8 @@ int lc_ethtool_drvinfo(int fd, const char *ifname, struct lc_drvinfo *out) {
     return 0;
 }
 
+int lc_gettid(void) { return (int)syscall(SYS_gettid); }
+
 int lc_effective_caps(uint64_t *out) {
     struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
     struct __user_cap_data_struct data[2];

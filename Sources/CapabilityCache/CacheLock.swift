@@ -9,31 +9,37 @@ final class CacheLock {
     static let pollMicroseconds: UInt32 = 2_000
 
     init(path: String, timeoutSeconds: Double) throws(CapabilityCacheError) {
-        var fd = try Self.open(path)
-        let deadline = Double(monotonicMicroseconds()) + timeoutSeconds * 1e6
-        while retryingWhileInterrupted({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 {
-            guard errno == EWOULDBLOCK else {
-                let code = errno
-                close(fd)
-                throw .io(operation: "flock", path: path, errno: code)
+        fd = try Self.acquire(path, deadline: Double(monotonicMicroseconds()) + timeoutSeconds * 1e6,
+                              timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Locks the file at `path` by `deadline`, or throws lockTimeout: every wait, the retry after a
+    /// replaced file included, is bounded.
+    private static func acquire(_ path: String, deadline: Double, timeoutSeconds: Double) throws(CapabilityCacheError) -> Int32 {
+        while true {
+            let fd = try open(path)
+            while retryingWhileInterrupted({ flock(fd, LOCK_EX | LOCK_NB) }) != 0 {
+                guard errno == EWOULDBLOCK else {
+                    let code = errno
+                    close(fd)
+                    throw .io(operation: "flock", path: path, errno: code)
+                }
+                if Double(monotonicMicroseconds()) > deadline {
+                    close(fd)
+                    throw .lockTimeout(path: path, seconds: timeoutSeconds)
+                }
+                // flock cannot time out, and a plugin must not hang behind a prober that never returns: poll.
+                usleep(pollMicroseconds)
             }
-            if Double(monotonicMicroseconds()) > deadline {
-                close(fd)
-                throw .lockTimeout(path: path, seconds: timeoutSeconds)
+            // The file may have been replaced while we waited (unlinked by a process that found it
+            // untrustworthy): holding a lock on an orphan would lock nobody out, so lock the current one.
+            var held = stat()
+            var named = stat()
+            if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_ino == named.st_ino, held.st_dev == named.st_dev {
+                return fd
             }
-            // flock cannot time out, and a plugin must not hang behind a prober that never returns: poll.
-            usleep(Self.pollMicroseconds)
-        }
-        // The file may have been replaced while we waited (unlinked by a process that found it untrustworthy):
-        // holding a lock on an orphan would lock nobody out, so lock the current one again.
-        var held = stat()
-        var named = stat()
-        if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_ino != named.st_ino || held.st_dev != named.st_dev {
             close(fd)
-            fd = try Self.open(path)
-            _ = retryingWhileInterrupted { flock(fd, LOCK_EX) }
         }
-        self.fd = fd
     }
 
     deinit { close(fd) }

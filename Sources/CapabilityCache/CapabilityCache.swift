@@ -6,7 +6,7 @@ import Probe
 ///
 ///     let report = try CapabilityCache().report()          // cached, or probed once and kept
 ///
-/// Only conclusive answers are reused; the rest are probed again and merged. Concurrent callers on a cold
+/// Only answers that describe the kernel are reused (see `isReusable`); the rest are probed again and merged. Concurrent callers on a cold
 /// cache cause one probe: the first takes the key's lock and probes, the others wait and read its file.
 public struct CapabilityCache {
     public enum Policy: Sendable {
@@ -66,11 +66,28 @@ public struct CapabilityCache {
     }
 
     public func report(policy: Policy = .useCache) throws(CapabilityCacheError) -> Report {
-        if policy == .bypass { return try runProbe(options) }
+        let (report, unstored) = try resolve(policy)
+        if let unstored { throw unstored }
+        return report
+    }
+
+    /// A report whatever the state of the cache: a cache that cannot be used (read-only or full file
+    /// system, a directory that is not ours, a lock held past the wait) costs a probe, never the answer.
+    /// `uncached` says why the answer was neither read from nor kept in the cache; only a probe that cannot
+    /// run at all is an error.
+    public func reportEvenWithoutCache() throws(CapabilityCacheError) -> (report: Report, uncached: CapabilityCacheError?) {
+        do { return try resolve(.useCache) } catch where error.isAboutTheCache {
+            return (try runProbe(options), error)
+        }
+    }
+
+    /// The answer, and the error that kept a fresh probe out of the cache (the probe ran: its answer stands).
+    private func resolve(_ policy: Policy) throws(CapabilityCacheError) -> (Report, CapabilityCacheError?) {
+        if policy == .bypass { return (try runProbe(options), nil) }
         try CacheDirectory.prepare(directory)
         var seen: Report?
         if policy == .useCache, case .valid(let cached) = file.read() {
-            if Self.isComplete(cached) { return Self.fromCache(cached) }
+            if Self.isComplete(cached) { return (Self.fromCache(cached), nil) }
             seen = cached
         }
         let lock = try CacheLock(path: file.lockPath, timeoutSeconds: lockTimeoutSeconds)
@@ -79,7 +96,7 @@ public struct CapabilityCache {
         if policy == .useCache, case .valid(let cached) = file.read() {
             // Written by another process while we waited for the lock: a probe just ran for this key, so its
             // answer is the freshest there is, inconclusive parts included.
-            if Self.isComplete(cached) || cached.probe.id != seen?.probe.id { return Self.fromCache(cached) }
+            if Self.isComplete(cached) || cached.probe.id != seen?.probe.id { return (Self.fromCache(cached), nil) }
             base = cached
         }
         let fresh: Report
@@ -90,13 +107,19 @@ public struct CapabilityCache {
         } else {
             fresh = try runProbe(options)
         }
-        try file.write(fresh)
-        return fresh
+        do { try file.write(fresh) } catch { return (fresh, error) }
+        return (fresh, nil)
     }
 
-    /// Capabilities missing from the report or not conclusive in it.
+    /// Whether a cached answer may be reused for the rest of the boot: supported and unsupported, and
+    /// skipped — the kernel lacks what the question needs (altnames before v5.5), which a second probe
+    /// would find again. `inconclusive` describes the circumstances (privilege, a failed set-up) and is
+    /// asked again.
+    public static func isReusable(_ state: CapabilityState) -> Bool { state.isConclusive || state == .skipped }
+
+    /// Capabilities missing from the report or not reusable in it.
     static func toProbeAgain(_ report: Report) -> [CapabilityID] {
-        CapabilityID.allCases.filter { report[$0]?.state.isConclusive != true }
+        CapabilityID.allCases.filter { report[$0].map { isReusable($0.state) } != true }
     }
 
     static func isComplete(_ report: Report) -> Bool { toProbeAgain(report).isEmpty }

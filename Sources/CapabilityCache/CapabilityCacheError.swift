@@ -13,6 +13,15 @@ public enum CapabilityCacheError: Error, CustomStringConvertible, Equatable {
     case probe(ProbeError)
     case probeFailed(String)
 
+    /// True when the cache itself failed (directory, file system, lock), so that probing without it can
+    /// still answer; false when the probe could not run.
+    public var isAboutTheCache: Bool {
+        switch self {
+        case .unusableDirectory, .io, .lockTimeout: return true
+        case .probe, .probeFailed: return false
+        }
+    }
+
     public var description: String {
         switch self {
         case .unusableDirectory(let path, let reason): return "cache directory \(path) not usable: \(reason)"

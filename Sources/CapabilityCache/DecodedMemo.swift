@@ -1,5 +1,6 @@
 import Capabilities
 import Glibc
+import Synchronization
 
 /// Identifies one version of a cache file: writes replace the file by rename (new inode), and any change in
 /// place moves size/mtime/ctime. Checked after the trust checks on the open file, never instead of them.
@@ -29,24 +30,21 @@ struct FileStamp: Equatable {
 
 /// The last report decoded in this process, by file version: a long-lived caller asking again pays for
 /// open + fstat, not for JSON decoding (≈ 250 µs for a full report).
-final class DecodedMemo: @unchecked Sendable {
+final class DecodedMemo: Sendable {
     static let shared = DecodedMemo()
 
-    private var mutex = pthread_mutex_t()
-    private var entry: (FileStamp, Report)?
+    private let entry = Mutex<(FileStamp, Report)?>(nil)
 
-    private init() { pthread_mutex_init(&mutex, nil) }
+    private init() {}
 
     func report(for stamp: FileStamp) -> Report? {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        guard let entry, entry.0 == stamp else { return nil }
-        return entry.1
+        entry.withLock { entry in
+            guard let entry, entry.0 == stamp else { return nil }
+            return entry.1
+        }
     }
 
     func remember(_ report: Report, for stamp: FileStamp) {
-        pthread_mutex_lock(&mutex)
-        entry = (stamp, report)
-        pthread_mutex_unlock(&mutex)
+        entry.withLock { $0 = (stamp, report) }
     }
 }

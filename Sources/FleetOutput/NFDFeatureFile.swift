@@ -4,6 +4,7 @@ import Capabilities
 /// source reads from /etc/kubernetes/node-feature-discovery/features.d/ and turns into node labels
 /// (`linkcaps.io/move.singleRequest=supported`). Label values must be ≤ 63 characters of
 /// [A-Za-z0-9._-], beginning and ending alphanumeric; names carry our own prefix so NFD keeps them as is.
+/// `linkcaps audit` reads the labels back from `kubectl get nodes -o json` (Matrix's NodeListReader).
 public enum NFDFeatureFile {
     public static let prefix = "linkcaps.io/"
     /// Where nfd-worker looks for feature files (deploy/daemonset.yaml mounts the host's copy here).
@@ -11,11 +12,23 @@ public enum NFDFeatureFile {
     /// The file's name; FeatureFileWriter writes ".linkcaps" first (nfd-worker skips dotfiles).
     public static let fileName = "linkcaps"
 
+    /// Our labels that are not capabilities (after the prefix). Capability ids never contain "-", and
+    /// "strategy." is not a capability family.
+    public static let kernelLabel = "kernel"
+    public static let distroKernelLabel = "distro-kernel"
+    public static let strategyLabel = "strategy.singleRequest"
+
     /// One line per capability the report has (known ids in the report's order, then unknown ones sorted),
-    /// plus the kernel release and the tool version, so that a label selector can pick nodes by both.
-    public static func render(_ report: Report) -> String {
-        var out = "# linkcaps \(report.tool.version) — written by `linkcaps probe --format nfd`\n"
-        out += "\(prefix)kernel=\(labelValue(report.kernel.release))\n"
+    /// plus the kernel release, the distro's kernel version when known and the strategy, so that a label
+    /// selector can pick nodes by them. With `expiry` (from `expiryDirective`), nfd-worker drops the labels
+    /// once that time has passed unless the file is rewritten (NFD applies the directive to the lines after it).
+    public static func render(_ report: Report, expiry: String? = nil) -> String {
+        var out = expiry.map { $0 + "\n" } ?? ""
+        out += "# linkcaps \(report.tool.version) — written by `linkcaps probe --format nfd`\n"
+        out += "\(prefix)\(kernelLabel)=\(labelValue(report.kernel.release))\n"
+        if let distro = report.facts?.distroKernelVersion.map(labelValue), !distro.isEmpty {
+            out += "\(prefix)\(distroKernelLabel)=\(distro)\n"
+        }
         for id in CapabilityID.allCases {
             guard let result = report[id] else { continue }
             out += "\(prefix)\(id.rawValue)=\(result.state.rawValue)\n"
@@ -26,7 +39,7 @@ public enum NFDFeatureFile {
             guard !name.isEmpty else { continue }
             out += "\(prefix)\(name)=\(result.state.rawValue)\n"
         }
-        out += "\(prefix)strategy.singleRequest=\(report.holds(.moveSingleRequest) && report.holds(.moveSourceSeesOnlyOriginalName))\n"
+        out += "\(prefix)\(strategyLabel)=\(report.holds(.moveSingleRequest) && report.holds(.moveSourceSeesOnlyOriginalName))\n"
         return out
     }
 

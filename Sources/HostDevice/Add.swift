@@ -21,7 +21,7 @@ struct Add {
         if contents.holds(env.ifname) {
             throw CNIError(.invalidEnvironment, "CNI_IFNAME \(env.ifname) is already used in the container")
         }
-        if store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname) != nil {
+        if try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname) != nil {
             throw CNIError(.generic, "container \(env.containerID) already has an attachment \(env.ifname) on network \(conf.name)")
         }
         if let type = conf.ipamType { _ = try IPAM.locate(type, path: env.path) }
@@ -37,40 +37,53 @@ struct Add {
         var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
                                 phase: "adding", strategy: plan.strategy.rawValue, index: device.index,
                                 original: original, result: nil)
+        // Last moment to stop with nothing touched.
+        try Interruption.check("before the device moved")
         try store.save(record)
         let mover = Mover(report: report, host: host, container: container, containerSocket: inside,
                           index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         defer { mover.unpinScratch() }
-        var ipam: JSON?
+        // Every failure from here on — a step, IPAM, the addresses, the final record, an interrupting
+        // signal — puts the device back and gives IPAM's addresses back.
+        var ipamStarted = false
         do {
             try move(plan, mover, device: device)
+            var ipam: JSON?
             if let type = conf.ipamType {
-                ipam = try IPAM.run(type, command: "ADD", config: plugin.stdin, environment: plugin.environment, path: env.path)
+                try Interruption.check("before IPAM ran")
+                ipamStarted = true
+                ipam = try IPAM.run(type, command: "ADD", config: plugin.stdin, environment: plugin.environment,
+                                    path: env.path)
                 try AddressConfig.apply(ipam!, index: mover.index, socket: inside)
             }
+            try Interruption.check("before the attachment was recorded")
+            record.phase = "added"
+            record.index = mover.index
+            record.result = makeResult(mac: mover.arrived?.macAddress ?? device.mac, ipam: ipam)
+            try store.save(record)
+            return record.result!
         } catch {
-            if ipam != nil, let type = conf.ipamType {
+            if ipamStarted, let type = conf.ipamType {
                 // Give the addresses back: the attachment did not happen.
-                _ = try? IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
+                _ = try? IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path,
+                                  interruptible: false)
             }
-            rollBack(mover, original, record)
-            throw (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
-                                                   details: "\(error)")
+            var failure = (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
+                                                           details: "\(error)")
+            if let problem = rollBack(mover, original, record) {
+                failure.details = (failure.details.map { $0 + "; " } ?? "")
+                    + "the rollback failed too (\(problem)): DEL will bring \(device.name) back"
+            }
+            throw failure
         }
-        let result = makeResult(mac: mover.arrived?.macAddress ?? device.mac, ipam: ipam)
-        record.phase = "added"
-        record.index = mover.index
-        record.result = result
-        try store.save(record)
-        return result
     }
 
     /// The plan, with the single request's recovery: a kernel that moved the device and then said EEXIST
     /// (a name taken meanwhile) gets the rename finished in the container, or the rollback.
     func move(_ plan: Plan, _ mover: Mover, device: DeviceFacts) throws {
         do {
-            try mover.run(plan, label: "add")
+            try mover.run(plan, label: "add", interruptible: true)
         } catch let error as NetlinkError where error.errno == .EEXIST && plan.strategy == .singleRequest {
             guard try mover.relocate() != nil, mover.location == .container else { throw error }
             let first = plan.steps[0]
@@ -79,18 +92,21 @@ struct Add {
         }
     }
 
-    func rollBack(_ mover: Mover, _ original: OriginalState, _ record: Attachment) {
+    /// Puts the device back as it was and drops the record; on failure returns why, and the record stays
+    /// for the DEL the runtime sends after a failed ADD.
+    func rollBack(_ mover: Mover, _ original: OriginalState, _ record: Attachment) -> String? {
         do {
             try mover.restore(original, label: "rollback")
             store.remove(record)
+            return nil
         } catch {
-            // The record stays: a DEL (which the runtime sends after a failed ADD) will try again.
+            return "\(error)"
         }
     }
 
     func notFound(_ selectors: String) -> CNIError {
-        for (_, attachment) in store.all() where conf.device == attachment.original.name
-            || (conf.hwaddr != nil && conf.hwaddr?.lowercased() == attachment.original.mac) {
+        for case (_, .success(let attachment)) in store.all() where conf.device == attachment.original.name
+            || (conf.hwaddr != nil && conf.hwaddr == attachment.original.mac) {
             return CNIError(.invalidConfig, "device \(attachment.original.name) is already attached to container \(attachment.containerID) as \(attachment.ifname)")
         }
         return CNIError(.invalidConfig, "no host device found for \(selectors)")

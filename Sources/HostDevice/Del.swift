@@ -18,17 +18,18 @@ struct Del {
         let host = try RouteSocket()
         let opened = env.netns.flatMap { try? NetworkNamespace.openWithRouteSocket(path: $0) }
         let container = opened?.0
-        let record = store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        let record = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
         var original = record?.original
         var index = record?.index
         if original == nil, let socket = opened?.1,
            let link = try socket.link(named: env.ifname), let recorded = AliasRecord.decode(link.alias),
-           recorded.name == conf.device || recorded.mac == conf.hwaddr?.lowercased() {
+           recorded.name == conf.device || recorded.mac == conf.hwaddr, InputCheck.linkName(recorded.name) == nil {
             // No record (lost state), but the alias says what the device was.
             original = recorded
             index = link.index
         }
-        if original == nil, let link = try returnedDevice(host, named: conf.device), let recorded = AliasRecord.decode(link.alias) {
+        if original == nil, let link = try returnedDevice(host, named: conf.device), let recorded = AliasRecord.decode(link.alias),
+           InputCheck.linkName(recorded.name) == nil {
             original = recorded
             index = link.index
         }

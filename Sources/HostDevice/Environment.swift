@@ -10,6 +10,8 @@ public struct CNIEnvironment: Sendable {
     public var netns: String?
     public var ifname: String
     public var args: String
+    /// CNI_ARGS as KEY=VALUE pairs (the plugin reads none of them, but refuses a malformed list).
+    public var argPairs: [(key: String, value: String)] = []
     public var path: [String]
 
     public static func variable(_ name: String, in env: [String: String]) -> String? {
@@ -28,10 +30,17 @@ public struct CNIEnvironment: Sendable {
                                     netns: variable("CNI_NETNS", in: env), ifname: env["CNI_IFNAME"] ?? "",
                                     args: env["CNI_ARGS"] ?? "",
                                     path: (env["CNI_PATH"] ?? "").split(separator: ":").map(String.init))
+        result.argPairs = try parseArgs(result.args)
         switch command {
         case .add, .check, .del:
             guard !result.containerID.isEmpty else { throw CNIError(.invalidEnvironment, "CNI_CONTAINERID is not set") }
+            if let problem = InputCheck.cniName(result.containerID, limit: 255) {
+                throw CNIError(.invalidEnvironment, "CNI_CONTAINERID \(InputCheck.shown(result.containerID)) \(problem)")
+            }
             if command != .del && result.netns == nil { throw CNIError(.invalidEnvironment, "CNI_NETNS is not set") }
+            if let netns = result.netns, let problem = InputCheck.text(netns, limit: 4095) {
+                throw CNIError(.invalidEnvironment, "CNI_NETNS \(problem)")
+            }
             try validateInterfaceName(result.ifname)
         case .version, .status, .gc:
             result.ifname = ""
@@ -42,13 +51,21 @@ public struct CNIEnvironment: Sendable {
     /// The kernel's rules for a link name (dev_valid_name), as the spec asks plugins to enforce.
     public static func validateInterfaceName(_ name: String) throws(CNIError) {
         if name.isEmpty { throw CNIError(.invalidEnvironment, "CNI_IFNAME is not set or empty") }
-        if name.utf8.count > 15 {
-            throw CNIError(.invalidEnvironment, "interface name \"\(name)\" is longer than 15 bytes")
+        if let problem = InputCheck.linkName(name) {
+            throw CNIError(.invalidEnvironment, "interface name \(InputCheck.shown(name)) \(problem)")
         }
-        if name == "." || name == ".." { throw CNIError(.invalidEnvironment, "interface name cannot be \"\(name)\"") }
-        if name.unicodeScalars.contains(where: { $0 == "/" || $0 == ":" || $0.properties.isWhitespace }) {
-            throw CNIError(.invalidEnvironment, "interface name \"\(name)\" contains / or : or whitespace")
+    }
+
+    /// CNI_ARGS: "KEY=VALUE;KEY=VALUE" (empty items are allowed; a value may hold "=").
+    static func parseArgs(_ text: String) throws(CNIError) -> [(key: String, value: String)] {
+        var pairs: [(key: String, value: String)] = []
+        for item in text.split(separator: ";", omittingEmptySubsequences: true) {
+            guard let equals = item.firstIndex(of: "="), equals != item.startIndex else {
+                throw CNIError(.invalidEnvironment, "CNI_ARGS holds \(InputCheck.shown(String(item))), not KEY=VALUE")
+            }
+            pairs.append((String(item[..<equals]), String(item[item.index(after: equals)...])))
         }
+        return pairs
     }
 
     /// The process environment as a dictionary.

@@ -3,19 +3,32 @@ import Netlink
 
 /// Delegation to an IPAM plugin: executed from CNI_PATH with our stdin and environment, as the spec says.
 enum IPAM {
+    /// An IPAM result is a few hundred bytes; this bounds what a broken plugin can make us hold.
+    static let outputLimit = 4 << 20
+
+    /// Runs the IPAM plugin for `command`. A SIGTERM, SIGINT or SIGHUP (blocked in the plugin, so it would
+    /// otherwise wait unheard) ends it and throws — ADD then rolls back; only the release a rollback makes
+    /// is not `interruptible`.
     static func run(_ type: String, command: String, config: [UInt8], environment: [String: String],
-                    path: [String]) throws(CNIError) -> JSON? {
+                    path: [String], interruptible: Bool = true) throws(CNIError) -> JSON? {
         let executable = try locate(type, path: path)
         var env = environment
         env["CNI_COMMAND"] = command
-        let (status, output) = try spawn(executable, input: config, environment: env)
+        let label = "IPAM plugin \(type) (\(command))"
+        let child = try ChildProcess.spawn(executable, environment: env, label: label)
+        let (termination, output) = try child.exchange(config, outputLimit: outputLimit, interruptible: interruptible)
         let json = output.isEmpty ? nil : try? JSON.parse(output)
-        guard status == 0 else {
+        guard termination == .exited(0) else {
             let code = json?["code"]?.int.flatMap(CNIError.Code.init(rawValue:)) ?? .generic
-            throw CNIError(code, "IPAM plugin \(type) failed: \(json?["msg"]?.string ?? "exit status \(status)")",
+            // Its own message when it exited with one; a death by signal is named instead.
+            var message: String?
+            if case .exited = termination { message = json?["msg"]?.string }
+            throw CNIError(code, "\(label) failed: \(message ?? termination.description)",
                            details: json?["details"]?.string)
         }
-        if command == "ADD" && json == nil { throw CNIError(.decodeFailure, "IPAM plugin \(type) returned no result") }
+        if command == "ADD" && json?.isObject != true {
+            throw CNIError(.decodeFailure, "\(label) returned no result", details: output.isEmpty ? nil : InputCheck.shown(String(decoding: output, as: UTF8.self)))
+        }
         return json
     }
 
@@ -25,39 +38,5 @@ enum IPAM {
             throw CNIError(.invalidConfig, "IPAM plugin \"\(type)\" not found in CNI_PATH")
         }
         return executable
-    }
-
-    /// Runs a program with stdin from `input`; returns its exit status and stdout.
-    static func spawn(_ executable: String, input: [UInt8], environment: [String: String]) throws(CNIError) -> (Int32, [UInt8]) {
-        var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0]
-        guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0 else {
-            throw CNIError(.ioFailure, "pipe: \(String(cString: strerror(errno)))")
-        }
-        // Close-on-exec, so the child keeps only its dup2'd stdin and stdout (glibc hides pipe2 from Swift).
-        for fd in stdinPipe + stdoutPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, stdinPipe[0], 0)
-        posix_spawn_file_actions_adddup2(&actions, stdoutPipe[1], 1)
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(executable), nil]
-        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
-        close(stdinPipe[0])
-        close(stdoutPipe[1])
-        guard spawned == 0 else {
-            close(stdinPipe[1]); close(stdoutPipe[0])
-            throw CNIError(.ioFailure, "cannot run \(executable): \(String(cString: strerror(spawned)))")
-        }
-        // IPAM configs are small (well under a pipe buffer), so writing all before reading cannot deadlock.
-        _ = input.withUnsafeBytes { writeAll(fd: stdinPipe[1], $0) }
-        close(stdinPipe[1])
-        let output = readAll(fd: stdoutPipe[0]) ?? []
-        close(stdoutPipe[0])
-        var status: Int32 = 0
-        _ = retryingWhileInterrupted { waitpid(pid, &status, 0) }
-        return ((status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 }

@@ -29,9 +29,10 @@ public enum Inspect {
         return contents
     }
 
-    /// A link by name, then by altname.
+    /// A link by name, then by altname; a name too long for either is no link (never sent to the kernel).
     public static func link(named name: String, _ socket: RouteSocket) throws -> LinkMessage? {
-        if let link = try socket.link(named: name) { return link }
+        if name.utf8.count <= LinkLimit.name, let link = try socket.link(named: name) { return link }
+        guard name.utf8.count <= LinkLimit.altName else { return nil }
         return try socket.link(altName: name)
     }
 

@@ -106,7 +106,14 @@ public struct JSONError: Error, CustomStringConvertible, Sendable {
     public var description: String { "\(reason) at byte \(offset)" }
 }
 
+/// RFC 8259, strictly: the grammar's numbers only (no `+1`, `.5`, `01`, `1.`), the spec's escapes only (no
+/// `\q`), UTF-8 only, no lone surrogates, no control characters in strings. Where the RFC leaves the
+/// choice to the reader: duplicate keys are refused (readers disagree on which one wins, so a config
+/// could mean one device to libcni and another here), nesting stops at `maximumDepth`, numbers are kept as
+/// written, however long (the plugin never computes with them; the input size is bounded instead).
 extension JSON {
+    public static let maximumDepth = 128
+
     public static func parse(_ bytes: [UInt8]) throws -> JSON {
         var parser = Parser(bytes: bytes)
         parser.skipSpace()
@@ -124,8 +131,12 @@ extension JSON {
 
         func fail(_ reason: String) -> JSONError { JSONError(offset: at, reason: reason) }
 
+        var next: UInt8? { at < bytes.count ? bytes[at] : nil }
+
+        func isDigit(_ byte: UInt8?) -> Bool { byte.map { (0x30...0x39).contains($0) } ?? false }
+
         mutating func skipSpace() {
-            while at < bytes.count, [0x20, 0x0a, 0x0d, 0x09].contains(bytes[at]) { at += 1 }
+            while let byte = next, byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 { at += 1 }
         }
 
         mutating func literal(_ word: String, _ value: JSON) throws -> JSON {
@@ -136,41 +147,46 @@ extension JSON {
         }
 
         mutating func value(depth: Int) throws -> JSON {
-            guard depth < 128 else { throw fail("nested too deeply") }
-            guard at < bytes.count else { throw fail("unexpected end of input") }
-            switch bytes[at] {
+            guard depth < JSON.maximumDepth else { throw fail("nested deeper than \(JSON.maximumDepth) levels") }
+            guard let byte = next else { throw fail("unexpected end of input") }
+            switch byte {
             case UInt8(ascii: "{"):
                 at += 1
                 var pairs: [(String, JSON)] = []
+                var keys = Set<String>()
                 skipSpace()
-                if at < bytes.count, bytes[at] == UInt8(ascii: "}") { at += 1; return .object(pairs) }
+                if next == UInt8(ascii: "}") { at += 1; return .object(pairs) }
                 while true {
                     skipSpace()
-                    guard at < bytes.count, bytes[at] == UInt8(ascii: "\"") else { throw fail("expected a key") }
+                    guard next == UInt8(ascii: "\"") else { throw fail("expected a key") }
+                    let keyOffset = at
                     let key = try string()
+                    guard keys.insert(key).inserted else {
+                        throw JSONError(offset: keyOffset, reason: "duplicate key \(InputCheck.shown(key))")
+                    }
                     skipSpace()
-                    guard at < bytes.count, bytes[at] == UInt8(ascii: ":") else { throw fail("expected ':'") }
+                    guard next == UInt8(ascii: ":") else { throw fail("expected ':'") }
                     at += 1
                     skipSpace()
                     pairs.append((key, try value(depth: depth + 1)))
                     skipSpace()
-                    guard at < bytes.count else { throw fail("unexpected end of input") }
-                    if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                    if bytes[at] == UInt8(ascii: "}") { at += 1; return .object(pairs) }
+                    guard let separator = next else { throw fail("unexpected end of input") }
+                    if separator == UInt8(ascii: ",") { at += 1; continue }
+                    if separator == UInt8(ascii: "}") { at += 1; return .object(pairs) }
                     throw fail("expected ',' or '}'")
                 }
             case UInt8(ascii: "["):
                 at += 1
                 var items: [JSON] = []
                 skipSpace()
-                if at < bytes.count, bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
+                if next == UInt8(ascii: "]") { at += 1; return .array(items) }
                 while true {
                     skipSpace()
                     items.append(try value(depth: depth + 1))
                     skipSpace()
-                    guard at < bytes.count else { throw fail("unexpected end of input") }
-                    if bytes[at] == UInt8(ascii: ",") { at += 1; continue }
-                    if bytes[at] == UInt8(ascii: "]") { at += 1; return .array(items) }
+                    guard let separator = next else { throw fail("unexpected end of input") }
+                    if separator == UInt8(ascii: ",") { at += 1; continue }
+                    if separator == UInt8(ascii: "]") { at += 1; return .array(items) }
                     throw fail("expected ',' or ']'")
                 }
             case UInt8(ascii: "\""): return .string(try string())
@@ -181,37 +197,85 @@ extension JSON {
             }
         }
 
+        /// number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
         mutating func number() throws -> JSON {
             let start = at
-            while at < bytes.count, "+-0123456789.eE".utf8.contains(bytes[at]) { at += 1 }
-            let text = String(decoding: bytes[start..<at], as: UTF8.self)
-            guard !text.isEmpty, Double(text) != nil else { at = start; throw fail("invalid value") }
-            return .number(text)
+            if next == UInt8(ascii: "-") { at += 1 }
+            guard isDigit(next) else { at = start; throw fail("invalid value") }
+            if next == UInt8(ascii: "0") { at += 1 } else { while isDigit(next) { at += 1 } }
+            if next == UInt8(ascii: ".") {
+                at += 1
+                guard isDigit(next) else { throw fail("a digit must follow the decimal point") }
+                while isDigit(next) { at += 1 }
+            }
+            if next == UInt8(ascii: "e") || next == UInt8(ascii: "E") {
+                at += 1
+                if next == UInt8(ascii: "+") || next == UInt8(ascii: "-") { at += 1 }
+                guard isDigit(next) else { throw fail("a digit must follow the exponent") }
+                while isDigit(next) { at += 1 }
+            }
+            return .number(String(decoding: bytes[start..<at], as: UTF8.self))
         }
 
         mutating func string() throws -> String {
+            let open = at
             at += 1
             let start = at
             var escaped = false
-            while at < bytes.count {
-                let byte = bytes[at]
+            while let byte = next {
                 switch byte {
                 case UInt8(ascii: "\""):
                     let body = bytes[start..<at]
                     at += 1
+                    guard String(validating: body, as: UTF8.self) != nil else {
+                        throw JSONError(offset: open, reason: "a string is not valid UTF-8")
+                    }
                     guard escaped else { return String(decoding: body, as: UTF8.self) }
+                    // The escapes were checked while scanning; the shared decoder only translates them.
                     guard let text = body.withUnsafeBufferPointer({ JSONEscapes.decode($0, strict: true) }) else {
-                        throw fail("invalid \\u escape")
+                        throw JSONError(offset: open, reason: "invalid escape")
                     }
                     return text
                 case UInt8(ascii: "\\"):
                     escaped = true
-                    at += 2
+                    try escape()
                 case 0..<0x20: throw fail("control character in a string")
                 default: at += 1
                 }
             }
             throw fail("unterminated string")
+        }
+
+        /// One escape at `at` (the backslash): \" \\ \/ \b \f \n \r \t or \uXXXX, a high surrogate only
+        /// with its low one.
+        mutating func escape() throws {
+            guard at + 1 < bytes.count else { throw fail("unterminated string") }
+            switch bytes[at + 1] {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                at += 2
+            case UInt8(ascii: "u"):
+                let unit = try hex4(at + 2)
+                if (0xDC00..<0xE000).contains(unit) { throw fail("lone low surrogate") }
+                at += 6
+                if (0xD800..<0xDC00).contains(unit) {
+                    guard at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u"),
+                          (0xDC00..<0xE000).contains(try hex4(at + 2)) else { throw fail("lone high surrogate") }
+                    at += 6
+                }
+            default:
+                throw fail("invalid escape \\\(String(decoding: [bytes[at + 1]], as: UTF8.self))")
+            }
+        }
+
+        func hex4(_ offset: Int) throws -> UInt32 {
+            guard offset + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+            var value: UInt32 = 0
+            for byte in bytes[offset..<offset + 4] {
+                guard let digit = hexDigit(byte) else { throw fail("invalid \\u escape") }
+                value = value << 4 | UInt32(digit)
+            }
+            return value
         }
     }
 }

@@ -97,10 +97,14 @@ final class Mover {
         unlink(scratchPin)
     }
 
-    /// Runs the plan's steps in order; `label` names them for the pause hook ("add.1", "del.2", ...).
-    func run(_ plan: Plan, label: String) throws {
+    /// Runs the plan's steps in order; `label` names them for the pause hook ("add.1", "del.2", ...). An
+    /// `interruptible` run (ADD) stops before a step once SIGTERM, SIGINT or SIGHUP has arrived, for the
+    /// caller to roll back; restoring runs are never cut short.
+    func run(_ plan: Plan, label: String, interruptible: Bool = false) throws {
         for (number, step) in plan.steps.enumerated() {
-            pause.reached("\(label).\(number + 1)")
+            let name = "\(label).\(number + 1)"
+            pause.reached(name)
+            if interruptible { try Interruption.check("before step \(name)") }
             try perform(step)
         }
     }
@@ -187,15 +191,10 @@ final class Mover {
     }
 }
 
-func parseMAC(_ text: String) -> [UInt8]? {
-    let parts = text.split(separator: ":")
-    let bytes = parts.compactMap { UInt8($0, radix: 16) }
-    return bytes.count == parts.count && !bytes.isEmpty ? bytes : nil
-}
-
 /// A documented test-only hook: with LINKCAPS_TEST_PAUSE_AT=<label>.<n> (for example add.1 or del.2) the
 /// plugin writes "linkcaps-host-device: paused at add.1" to stderr before that step and waits: SIGUSR1
-/// lets it go on (a test changes the world meanwhile), SIGKILL ends it there. Never set it in production.
+/// lets it go on (a test changes the world meanwhile), SIGTERM, SIGINT or SIGHUP lets it go on as
+/// interrupted (ADD rolls back), SIGKILL ends it there. Never set it in production.
 struct StepPause {
     let at: String?
 
@@ -203,8 +202,7 @@ struct StepPause {
 
     func reached(_ step: String) {
         guard let at, at == step else { return }
-        var blocked = sigset_t(), previous = sigset_t()
-        sigemptyset(&blocked)
+        var blocked = Interruption.mask, previous = sigset_t()
         sigaddset(&blocked, SIGUSR1)
         // Blocked before announcing, so a SIGUSR1 sent right after the line is not lost.
         pthread_sigmask(SIG_BLOCK, &blocked, &previous)
@@ -212,6 +210,8 @@ struct StepPause {
         _ = line.withCString { write(2, $0, strlen($0)) }
         var received: Int32 = 0
         sigwait(&blocked, &received)
+        // SIGTERM, SIGINT or SIGHUP here is what a test sends to see the run stop at this step.
+        if received != SIGUSR1 { Interruption.note(received) }
         pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
 }

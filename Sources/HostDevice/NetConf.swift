@@ -40,36 +40,57 @@ public struct NetConf: Sendable {
         guard let version = versionValue.string else { throw CNIError(.decodeFailure, "cniVersion must be a string") }
         if command != .version, !supportedVersions.contains(version) {
             throw CNIError(.incompatibleVersion, "incompatible CNI versions",
-                           details: "config is \"\(version)\", plugin supports \(supportedVersions.joined(separator: ", "))")
+                           details: "config is \(InputCheck.shown(version)), plugin supports \(supportedVersions.joined(separator: ", "))")
         }
         func text(_ key: String, in object: JSON? = nil) throws(CNIError) -> String? {
             guard let value = (object ?? json)[key], value != .null else { return nil }
             guard let s = value.string else { throw CNIError(.decodeFailure, "\(key) must be a string") }
             return s.isEmpty ? nil : s
         }
+        /// A string field that becomes a link name, a path or part of one: refused (code 7) when it could
+        /// overrun what the kernel takes or name something else than it says.
+        func bounded(_ key: String, in object: JSON? = nil, _ problem: (String) -> String?) throws(CNIError) -> String? {
+            guard let value = try text(key, in: object) else { return nil }
+            if let problem = problem(value) { throw CNIError(.invalidConfig, "\(key) \(InputCheck.shown(value)) \(problem)") }
+            return value
+        }
+        func object(_ key: String) throws(CNIError) -> JSON? {
+            guard let value = json[key], value != .null else { return nil }
+            guard value.isObject else { throw CNIError(.decodeFailure, "\(key) must be an object") }
+            return value
+        }
+        let pathPart = { (value: String) -> String? in
+            InputCheck.text(value, limit: 64) ?? (value.contains("/") || value == "." || value == ".." ? "is not a device id" : nil)
+        }
         var conf = NetConf(raw: json, cniVersion: version, name: try text("name") ?? "",
-                           device: try text("device"), hwaddr: try text("hwaddr"), kernelpath: try text("kernelpath"),
-                           pciBusID: try text("pciBusID"), runtimeDeviceID: nil, ipamType: nil, strategy: nil,
-                           prevResult: json["prevResult"], validAttachments: [])
-        if let runtime = json["runtimeConfig"], runtime.isObject { conf.runtimeDeviceID = try text("deviceID", in: runtime) }
+                           device: try bounded("device", InputCheck.deviceName),
+                           hwaddr: try bounded("hwaddr", InputCheck.mac)?.lowercased(),
+                           kernelpath: try bounded("kernelpath") {
+                               InputCheck.text($0, limit: 4095) ?? ($0.hasPrefix("/") ? nil : "is not an absolute path")
+                           },
+                           pciBusID: try bounded("pciBusID", pathPart), runtimeDeviceID: nil, ipamType: nil,
+                           strategy: nil, prevResult: try object("prevResult"), validAttachments: [])
+        if let runtime = try object("runtimeConfig") { conf.runtimeDeviceID = try bounded("deviceID", in: runtime, pathPart) }
         if let ipam = json["ipam"], ipam != .null {
             guard ipam.isObject, let type = ipam["type"]?.string, !type.isEmpty else {
                 throw CNIError(.invalidConfig, "ipam must be an object with a \"type\"")
             }
-            guard !type.contains("/") else { throw CNIError(.invalidConfig, "ipam type \"\(type)\" contains a /") }
+            if let problem = InputCheck.text(type, limit: 255) ?? (type.contains("/") || type == "." || type == ".."
+                                                                    ? "is not a plugin name" : nil) {
+                throw CNIError(.invalidConfig, "ipam type \(InputCheck.shown(type)) \(problem)")
+            }
             conf.ipamType = type
         }
         if let name = try text("strategy") {
             guard let strategy = Strategy(rawValue: name) else {
-                throw CNIError(.invalidConfig, "unknown strategy \"\(name)\"",
+                throw CNIError(.invalidConfig, "unknown strategy \(InputCheck.shown(name))",
                                details: "one of " + Strategy.allCases.map(\.rawValue).joined(separator: ", "))
             }
             conf.strategy = strategy
         }
-        for item in json["cni.dev/valid-attachments"]?.array ?? [] {
-            if let id = item["containerID"]?.string, let ifname = item["ifname"]?.string {
-                conf.validAttachments.append((id, ifname))
-            }
+        conf.validAttachments = try validAttachments(json["cni.dev/valid-attachments"])
+        if [.add, .check, .del, .gc].contains(command), let problem = InputCheck.cniName(conf.name, limit: 255) {
+            throw CNIError(.invalidConfig, "network name \(InputCheck.shown(conf.name)) \(problem)")
         }
         if (command == .add || command == .check || command == .del) && !conf.hasSelector {
             throw CNIError(.invalidConfig, "specify one of \"device\", \"hwaddr\", \"kernelpath\" or \"pciBusID\"")
@@ -85,5 +106,21 @@ public struct NetConf: Sendable {
                            details: "config is \"\(version)\"")
         }
         return conf
+    }
+
+    /// GC's list of attachments to keep. Absent or null means none (what a runtime sends when it keeps
+    /// nothing); anything malformed is refused, since a dropped entry would have its device taken back.
+    static func validAttachments(_ value: JSON?) throws(CNIError) -> [(containerID: String, ifname: String)] {
+        guard let value, value != .null else { return [] }
+        guard let items = value.array else { throw CNIError(.decodeFailure, "cni.dev/valid-attachments must be an array") }
+        var result: [(containerID: String, ifname: String)] = []
+        for item in items {
+            guard let id = item["containerID"]?.string, let ifname = item["ifname"]?.string else {
+                throw CNIError(.decodeFailure, "each of cni.dev/valid-attachments needs a containerID and an ifname (strings)",
+                               details: InputCheck.shown(item.text))
+            }
+            result.append((id, ifname))
+        }
+        return result
     }
 }

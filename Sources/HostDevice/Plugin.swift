@@ -9,10 +9,17 @@ import Probe
 public struct Plugin {
     public let environment: [String: String]
     public let stdin: [UInt8]
+    /// False when stdin could not be read whole or passed `inputLimit`.
+    let stdinComplete: Bool
 
-    public init(environment: [String: String], stdin: [UInt8]) {
+    /// A network configuration (prevResult included) is kilobytes; this bounds what a caller can make us hold.
+    public static let inputLimit = 4 << 20
+
+    /// `stdin` nil: it could not be read, or held more than `inputLimit` bytes.
+    public init(environment: [String: String], stdin: [UInt8]?) {
         self.environment = environment
-        self.stdin = stdin
+        self.stdin = stdin ?? []
+        stdinComplete = stdin != nil
     }
 
     /// Runs the command; errors come back as CNI error JSON with status 1, never as a crash.
@@ -22,6 +29,9 @@ public struct Plugin {
             version = v
         }
         do {
+            guard stdinComplete else {
+                throw CNIError(.decodeFailure, "the network configuration on stdin is unreadable or larger than \(Self.inputLimit) bytes")
+            }
             let env = try CNIEnvironment.read(environment)
             if env.command == .version { return (versionInfo(version).text, 0) }
             let conf = try NetConf.parse(stdin, command: env.command)
@@ -40,6 +50,9 @@ public struct Plugin {
 
     func run(_ env: CNIEnvironment, _ conf: NetConf) throws -> JSON? {
         let store = StateStore(environment: environment)
+        if [.add, .del, .check].contains(env.command) {
+            try StateStore.checkName(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        }
         switch env.command {
         case .version: return versionInfo(conf.cniVersion)
         case .status: return try status(conf, store)
@@ -100,7 +113,7 @@ public struct Plugin {
     }
 
     func check(_ env: CNIEnvironment, _ conf: NetConf, _ store: StateStore, _ socket: RouteSocket) throws {
-        guard let state = store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname),
+        guard let state = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname),
               state.phase == "added" else {
             throw CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
         }
@@ -117,18 +130,38 @@ public struct Plugin {
         }
     }
 
-    /// Drops the records (and returns the devices) of attachments the runtime no longer knows.
+    /// Drops the records (and returns the devices) of attachments the runtime no longer knows. One that
+    /// cannot be cleaned up (a malformed record, a device that will not come back) does not stop the
+    /// others: each failure is reported at the end.
     func gc(_ conf: NetConf, _ store: StateStore) throws {
         let valid = Set(conf.validAttachments.map { "\($0.containerID)/\($0.ifname)" })
-        for (_, attachment) in store.all() where attachment.network == conf.name {
-            guard !valid.contains("\(attachment.containerID)/\(attachment.ifname)") else { continue }
-            var env = try CNIEnvironment.read(["CNI_COMMAND": "DEL", "CNI_CONTAINERID": attachment.containerID,
-                                               "CNI_IFNAME": attachment.ifname])
-            env.netns = attachment.netns
-            try Del(plugin: self, env: env, conf: conf, store: store, skipIPAM: true).run()
+        let ours = StateStore.safe(conf.name) + "_"
+        var failures: [String] = []
+        for (file, read) in store.all() {
+            let attachment: Attachment
+            switch read {
+            case .success(let a): attachment = a
+            case .failure(let error):
+                if file.hasPrefix(ours) { failures.append(error.msg) }
+                continue
+            }
+            guard attachment.network == conf.name,
+                  !valid.contains("\(attachment.containerID)/\(attachment.ifname)") else { continue }
+            do {
+                var env = try CNIEnvironment.read(["CNI_COMMAND": "DEL", "CNI_CONTAINERID": attachment.containerID,
+                                                   "CNI_IFNAME": attachment.ifname])
+                env.netns = attachment.netns
+                try Del(plugin: self, env: env, conf: conf, store: store, skipIPAM: true).run()
+            } catch {
+                failures.append("\(attachment.containerID)/\(attachment.ifname): \(error)")
+            }
         }
         if let type = conf.ipamType {
             _ = try IPAM.run(type, command: "GC", config: stdin, environment: environment, path: CNIEnvironment.read(environment).path)
+        }
+        if !failures.isEmpty {
+            throw CNIError(.generic, "GC could not clean up \(failures.count) attachment(s); the others were cleaned up",
+                           details: failures.joined(separator: "; "))
         }
     }
 }

@@ -1,15 +1,27 @@
 import Capabilities
 import CapabilityCache
+import Netlink
 
 /// Where the plugin gets the kernel's capability report: the per-boot CapabilityCache (LINKCAPS_CACHE_DIR,
 /// else /run/linkcaps), probing once when it holds nothing conclusive.
+/// A cache that cannot be used (read-only or full file system, a directory owned by someone else, a lock
+/// held too long) costs a probe, never a pod: the plugin probes without it and says so on stderr, in one
+/// line naming the errno.
 public enum ReportSource {
-    public static func report() throws -> Report {
+    public static func report(warn: (String) -> Void = standardError) throws -> Report {
         let cache = CapabilityCache()
         // Fast path: the cached JSON read with our own parser (JSONDecoder costs ~2 ms per ADD/DEL for
         // evidence the plugin never looks at).
         if let text = cache.cachedReportJSON(), let report = quickDecode(text) { return report }
-        return try cache.report()
+        let (report, uncached) = try cache.reportEvenWithoutCache()
+        if let uncached { warn("linkcaps-host-device: probed without the capability cache: \(uncached)") }
+        return report
+    }
+
+    /// One line on stderr.
+    public static func standardError(_ line: String) {
+        let text = line + "\n"
+        _ = text.utf8CString.withUnsafeBytes { writeAll(fd: 2, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
     }
 
     /// The parts of a report the policy reads: ids, states and summaries.

@@ -5,7 +5,9 @@ import Policy
 /// One attachment's record: written before the device moves, removed when it is back. Format (JSON, one
 /// file per attachment, `<network>_<containerID>_<ifname>.json` under LINKCAPS_STATE_DIR or
 /// /var/lib/cni/linkcaps) is documented in docs/plugin.md.
-struct Attachment {
+struct Attachment: Equatable {
+    static let phases = ["adding", "added"]
+
     var network: String
     var containerID: String
     var ifname: String
@@ -17,10 +19,9 @@ struct Attachment {
     var result: JSON?
 
     var json: JSON {
-        var device: JSON = .object(["name": .string(original.name), "ifindex": .number(String(index)),
+        let device: JSON = .object(["name": .string(original.name), "ifindex": .number(String(index)),
                                     "up": .bool(original.up), "mtu": .number(String(original.mtu)),
-                                    "mac": original.mac.map(JSON.string), "alias": original.alias.map(JSON.string)])
-        device.set("alias", original.alias.map(JSON.string) ?? .null)
+                                    "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null])
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
                         "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase),
                         "strategy": strategy.map(JSON.string), "device": device, "result": result])
@@ -32,19 +33,63 @@ struct Attachment {
         self.phase = phase; self.strategy = strategy; self.index = index; self.original = original; self.result = result
     }
 
-    init?(_ json: JSON) {
-        guard let d = json["device"], let name = d["name"]?.string, let mtu = d["mtu"]?.int, let index = d["ifindex"]?.int,
-              let containerID = json["containerID"]?.string, let ifname = json["ifname"]?.string else { return nil }
-        self.init(network: json["network"]?.string ?? "", containerID: containerID, ifname: ifname,
-                  netns: json["netns"]?.string, phase: json["phase"]?.string ?? "adding", strategy: json["strategy"]?.string,
-                  index: Int32(index), original: OriginalState(name: name, up: d["up"] == .bool(true), mtu: UInt32(mtu),
-                                                            mac: d["mac"]?.string, alias: d["alias"]?.string),
-                  result: json["result"])
+    /// A record read back: every field checked, numbers range-checked before they become fixed-width
+    /// integers, names and text bounded as they will be sent to the kernel. The reason names the field.
+    init(_ json: JSON) throws(StateError) {
+        guard json.isObject else { throw StateError("not a JSON object") }
+        guard json["version"] == .number("1") else { throw StateError("version is not 1") }
+        func string(_ key: String, in object: JSON? = nil, optional: Bool = false) throws(StateError) -> String? {
+            let value = (object ?? json)[key]
+            if optional, value == nil || value == .null { return nil }
+            guard let text = value?.string else { throw StateError("\(key) must be a string") }
+            return text
+        }
+        func integer<T: FixedWidthInteger>(_ key: String, in object: JSON, _ range: ClosedRange<T>) throws(StateError) -> T {
+            guard case .number(let text)? = object[key], let value = T(text), range.contains(value) else {
+                throw StateError("\(key) must be an integer in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return value
+        }
+        func check(_ key: String, _ value: String?, _ problem: (String) -> String?) throws(StateError) {
+            if let value, let problem = problem(value) { throw StateError("\(key) \(InputCheck.shown(value)) \(problem)") }
+        }
+        guard let device = json["device"], device.isObject else { throw StateError("device must be an object") }
+        let network = try string("network")!, containerID = try string("containerID")!, ifname = try string("ifname")!
+        let netns = try string("netns", optional: true), phase = try string("phase")!
+        let strategy = try string("strategy", optional: true)
+        let name = try string("name", in: device)!, mac = try string("mac", in: device, optional: true)
+        let alias = try string("alias", in: device, optional: true)
+        try check("network", network) { InputCheck.cniName($0, limit: 255) }
+        try check("containerID", containerID) { InputCheck.cniName($0, limit: 255) }
+        try check("ifname", ifname, InputCheck.linkName)
+        try check("netns", netns) { InputCheck.text($0, limit: 4095) }
+        guard Self.phases.contains(phase) else { throw StateError("phase must be one of \(Self.phases)") }
+        if let strategy, Strategy(rawValue: strategy) == nil { throw StateError("unknown strategy \(InputCheck.shown(strategy))") }
+        try check("device.name", name, InputCheck.linkName)
+        try check("device.mac", mac, InputCheck.mac)
+        try check("device.alias", alias) { InputCheck.text($0, limit: LinkLimit.alias) }
+        guard case .bool(let up)? = device["up"] else { throw StateError("device.up must be true or false") }
+        let index: Int32 = try integer("ifindex", in: device, 1...Int32.max)
+        let mtu: UInt32 = try integer("mtu", in: device, 0...UInt32.max)
+        if let result = json["result"], result != .null, !result.isObject { throw StateError("result must be an object") }
+        self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
+                  strategy: strategy, index: index, original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias),
+                  result: json["result"].flatMap { $0 == .null ? nil : $0 })
     }
+}
+
+/// Why a state file cannot be used.
+struct StateError: Error, CustomStringConvertible {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+    var description: String { reason }
 }
 
 /// The state directory: attachment files and the lock that serialises plugin runs on this host.
 final class StateStore {
+    /// A record is a few hundred bytes; anything far larger was not written by us.
+    static let fileSizeLimit = 1 << 20
+
     let directory: String
     private var lockFD: Int32 = -1
 
@@ -55,13 +100,20 @@ final class StateStore {
     deinit { if lockFD >= 0 { close(lockFD) } }
 
     /// Takes the host-wide lock: device moves are serialised by the kernel anyway, and one lock makes two
-    /// ADDs for one device see each other's records.
+    /// ADDs for one device see each other's records. The wait polls, so that SIGTERM, SIGINT or SIGHUP
+    /// (blocked in the plugin) still end it: code 11, try again later.
     func lock() throws(CNIError) {
         try makeDirectory()
         lockFD = retryingWhileInterrupted { open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
         guard lockFD >= 0 else { throw CNIError(.ioFailure, "cannot open \(directory)/lock: \(Errno.current)") }
-        guard retryingWhileInterrupted({ flock(lockFD, LOCK_EX) }) == 0 else {
-            throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock: \(Errno.current)")
+        var pause: UInt32 = 200
+        while retryingWhileInterrupted({ flock(lockFD, LOCK_EX | LOCK_NB) }) != 0 {
+            guard errno == EWOULDBLOCK else { throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock: \(Errno.current)") }
+            if let signal = Interruption.poll() {
+                throw CNIError(.tryAgainLater, "interrupted by \(signalName(signal)) while waiting for \(directory)/lock")
+            }
+            usleep(pause)
+            pause = min(pause * 2, 20_000)
         }
     }
 
@@ -70,27 +122,63 @@ final class StateStore {
         for part in directory.split(separator: "/") {
             path += "/" + part
             if mkdir(path, 0o700) != 0 && errno != EEXIST {
-                throw CNIError(.ioFailure, "cannot create \(path): \(String(cString: strerror(errno)))")
+                throw CNIError(.ioFailure, "cannot create \(path): \(Errno.current)")
             }
         }
     }
 
     static func fileName(network: String, containerID: String, ifname: String) -> String {
-        let safe = { (s: String) in String(s.map { $0.isLetter || $0.isNumber || "-.".contains($0) ? $0 : "-" }) }
-        return "\(safe(network))_\(safe(containerID))_\(safe(ifname)).json"
+        "\(safe(network))_\(safe(containerID))_\(safe(ifname)).json"
+    }
+
+    /// A name part with anything but letters, digits, "-" and "." replaced by "-".
+    static func safe(_ part: String) -> String {
+        String(part.map { $0.isLetter || $0.isNumber || "-.".contains($0) ? $0 : "-" })
+    }
+
+    /// The longest file name the state directory may need (NAME_MAX, less room for ".tmp").
+    static let fileNameLimit = 251
+
+    /// Refuses an attachment whose record could not be named (network name and container id too long).
+    static func checkName(network: String, containerID: String, ifname: String) throws(CNIError) {
+        let length = fileName(network: network, containerID: containerID, ifname: ifname).utf8.count
+        guard length <= fileNameLimit else {
+            throw CNIError(.invalidConfig, "the network name and CNI_CONTAINERID are too long together",
+                           details: "the state file name would be \(length) bytes, at most \(fileNameLimit)")
+        }
     }
 
     func path(_ a: (network: String, containerID: String, ifname: String)) -> String {
         directory + "/" + Self.fileName(network: a.network, containerID: a.containerID, ifname: a.ifname)
     }
 
-    func load(network: String, containerID: String, ifname: String) -> Attachment? {
-        read(path((network, containerID, ifname)))
+    /// The attachment's record; nil when there is none; a CNI error (6) naming the file and the field when
+    /// the file cannot be read or holds something we would not have written.
+    func load(network: String, containerID: String, ifname: String) throws(CNIError) -> Attachment? {
+        let path = path((network, containerID, ifname))
+        switch read(path) {
+        case nil: return nil
+        case .success(let attachment)?: return attachment
+        case .failure(let error)?: throw error
+        }
     }
 
-    func read(_ path: String) -> Attachment? {
-        guard let text = readFile(path), let json = try? JSON.parse(text) else { return nil }
-        return Attachment(json)
+    func read(_ path: String) -> Result<Attachment, CNIError>? {
+        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
+        if fd < 0 {
+            if errno == ENOENT { return nil }
+            return .failure(CNIError(.ioFailure, "cannot read the state file \(path): \(Errno.current)"))
+        }
+        defer { close(fd) }
+        guard let bytes = readAll(fd: fd, limit: Self.fileSizeLimit) else {
+            return .failure(CNIError(.decodeFailure, "the state file \(path) is unreadable or larger than \(Self.fileSizeLimit) bytes"))
+        }
+        do {
+            return .success(try Attachment(try JSON.parse(bytes)))
+        } catch {
+            return .failure(CNIError(.decodeFailure, "the state file \(path) is malformed: \(error)",
+                                     details: "fix or remove it; the device's alias record still says what it was"))
+        }
     }
 
     /// Written to a temporary file and renamed: a kill leaves the old record or the new one. No fsync (it
@@ -100,14 +188,15 @@ final class StateStore {
         try makeDirectory()
         let target = path((a.network, a.containerID, a.ifname))
         let temporary = target + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CNIError(.ioFailure, "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
+        guard fd >= 0 else { throw CNIError(.ioFailure, "cannot write \(temporary): \(Errno.current)") }
         let bytes = Array((a.json.text + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count, rename(temporary, target) == 0 else {
+        var failure = bytes.withUnsafeBytes { writeAll(fd: fd, $0) } ? nil : "write: \(Errno.current)"
+        if close(fd) != 0 && failure == nil { failure = "close: \(Errno.current)" }
+        if failure == nil && rename(temporary, target) != 0 { failure = "rename: \(Errno.current)" }
+        if let failure {
             unlink(temporary)
-            throw CNIError(.ioFailure, "cannot write \(target)")
+            throw CNIError(.ioFailure, "cannot write \(target): \(failure)")
         }
     }
 
@@ -118,19 +207,16 @@ final class StateStore {
         String(path(a).dropLast(".json".count)) + ".netns"
     }
 
-    func all() -> [(path: String, attachment: Attachment)] {
+    /// Every record in the directory, read or refused (a bad file never hides the others).
+    func all() -> [(file: String, attachment: Result<Attachment, CNIError>)] {
         guard let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
-        var result: [(String, Attachment)] = []
+        var result: [(String, Result<Attachment, CNIError>)] = []
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard name.hasSuffix(".json"), let a = read(directory + "/" + name) else { continue }
-            result.append((directory + "/" + name, a))
+            guard name.hasSuffix(".json"), let read = read(directory + "/" + name) else { continue }
+            result.append((name, read))
         }
-        return result
+        return result.sorted { $0.0 < $1.0 }
     }
-}
-
-func readFile(_ path: String) -> String? {
-    readAll(path: path).map { String(decoding: $0, as: UTF8.self) }
 }

@@ -42,11 +42,19 @@ extension FleetAudit {
         var malformedLines = malformed.map { "\($0.source): \($0.reason)" }
         if malformedCount > malformed.count { malformedLines.append("… and \(malformedCount - malformed.count) more") }
         sections.append(.init(title: "Malformed reports (\(malformedCount))", lines: malformedLines.isEmpty ? ["none"] : malformedLines))
+        if let nodes {
+            var lines = nodes.named.map { "\($0.source): \($0.reason)" }
+            let more = nodes.unlabelled + nodes.stale - nodes.named.count
+            if more > 0 { lines.append("… and \(more) more") }
+            sections.append(.init(title: "Nodes without a current answer (\(nodes.unlabelled) unlabelled, \(nodes.stale) stale)",
+                                  lines: lines.isEmpty ? ["none"] : lines))
+        }
         if !unknownCapabilities.isEmpty {
             sections.append(.init(title: "Unknown capability ids (kept, not audited)",
                                   lines: unknownCapabilities.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value) report(s)" }))
         }
         var summary = ["\(reports) report(s): \(hosts) host(s) in \(groups.count) group(s), \(malformedCount) malformed"]
+        if let nodes { summary.append("\(nodes.listed) node(s) listed: \(nodes.unlabelled) without labels, \(nodes.stale) stale") }
         if hostsInOverflowGroup > 0 { summary.append("\(hostsInOverflowGroup) host(s) beyond the group cap are in (other)") }
         return Sheet(title: "linkcaps fleet audit", summary: summary, columns: columns, rows: grid, sections: sections,
                      legend: ["N%: share of the group's hosts seen supporting it", "!: some hosts disagree with the version inference",

@@ -39,7 +39,20 @@ public struct FleetAudit: Codable, Equatable, Sendable {
         public var reason: String
     }
 
-    /// Reports read (good and malformed).
+    /// What a node list (`kubectl get nodes -o json`) held besides the labelled nodes counted as reports.
+    public struct NodeCounts: Codable, Equatable, Sendable {
+        /// Nodes read from node lists, labelled or not.
+        public var listed = 0
+        /// Nodes without any linkcaps.io/ label: never probed, or their labels expired.
+        public var unlabelled = 0
+        /// Nodes whose labels describe another kernel than the one they run: to be refreshed.
+        public var stale = 0
+        /// The first few unlabelled and stale nodes, with the reason.
+        public var named: [Malformed] = []
+        public init() {}
+    }
+
+    /// Reports read (good and malformed); a labelled node of a node list counts as one.
     public var reports: Int
     public var hosts: Int
     public var malformedCount: Int
@@ -51,4 +64,6 @@ public struct FleetAudit: Codable, Equatable, Sendable {
     /// Capability ids this tool does not know → number of reports carrying them.
     public var unknownCapabilities: [String: Int]
     public var capabilityOrder: [String]
+    /// Present only when a node list was read.
+    public var nodes: NodeCounts?
 }

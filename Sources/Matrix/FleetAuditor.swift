@@ -40,6 +40,7 @@ public struct FleetAuditor {
     var malformed: [FleetAudit.Malformed] = []
     var overflowHosts = 0
     var unknown: [String: Int] = [:]
+    var nodes: FleetAudit.NodeCounts?
     /// The policy's answer depends only on the states, so it is asked once per distinct combination.
     var strategyMemo: [[CapabilityState?]: Int] = [:]
 
@@ -56,6 +57,37 @@ public struct FleetAuditor {
         } catch {
             noteMalformed(source(), "\(error)")
         }
+    }
+
+    /// A node list (`kubectl get nodes -o json`): each labelled node counts as a report named
+    /// `source:node/<name>`; unlabelled and stale nodes are counted apart (FleetAudit.nodes).
+    public mutating func addNodeList(_ bytes: UnsafeRawBufferPointer, source: String) {
+        let parsed: [NodeListReader.Node]
+        do { parsed = try NodeListReader.parse(bytes) } catch {
+            return addUnreadable(source: source, reason: "\(error)")
+        }
+        var counts = nodes ?? FleetAudit.NodeCounts()
+        for node in parsed {
+            counts.listed += 1
+            switch node {
+            case .labelled(let report, let name):
+                reports += 1
+                add(report, source: { "\(source):\(name)" })
+            case .malformed(let name, let reason):
+                addUnreadable(source: "\(source):\(name)", reason: reason)
+            case .unlabelled(let name):
+                counts.unlabelled += 1
+                if counts.named.count < limits.malformedNamed {
+                    counts.named.append(.init(source: "\(source):\(name)", reason: "no linkcaps.io labels"))
+                }
+            case .stale(let name, let reason):
+                counts.stale += 1
+                if counts.named.count < limits.malformedNamed {
+                    counts.named.append(.init(source: "\(source):\(name)", reason: "stale: " + reason))
+                }
+            }
+        }
+        nodes = counts
     }
 
     /// A report that could not even be read as bytes (a line over the length cap, an unreadable file).
@@ -182,6 +214,6 @@ public struct FleetAuditor {
         }
         return FleetAudit(reports: reports, hosts: groups.reduce(0) { $0 + $1.hosts }, malformedCount: malformedCount,
                           malformed: malformed, groups: built, hostsInOverflowGroup: overflowHosts,
-                          unknownCapabilities: unknown, capabilityOrder: ids.map(\.rawValue))
+                          unknownCapabilities: unknown, capabilityOrder: ids.map(\.rawValue), nodes: nodes)
     }
 }

@@ -79,6 +79,22 @@ struct JSONScanner {
         }
     }
 
+    /// Walks an array, calling `element` for each value, which must consume it.
+    mutating func array(_ element: (inout JSONScanner) throws -> Void) throws {
+        try expect(UInt8(ascii: "["), "array")
+        depth += 1
+        guard depth <= LeanReportParser.maxDepth else { throw MalformedReportError("nested too deeply") }
+        if peek() == UInt8(ascii: "]") { at += 1; depth -= 1; return }
+        while true {
+            try element(&self)
+            switch peek() {
+            case UInt8(ascii: ","): at += 1
+            case UInt8(ascii: "]"): at += 1; depth -= 1; return
+            default: throw fail("',' or ']'")
+            }
+        }
+    }
+
     /// A string's raw bytes (between the quotes). Most of a report's bytes are inside strings, so they are
     /// scanned eight at a time for a quote or a backslash (SWAR: the lowest flagged byte of
     /// `(v - 0x01…) & ~v & 0x80…` is the first zero byte of v; little-endian loads).

@@ -63,9 +63,27 @@ struct NamespaceFile {
         return NamespaceFile(fd: fd, identity: Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))
     }
 
+    /// Opens `path` and checks that it is a network namespace (closed again if not).
+    static func openNetwork(_ path: String) throws -> NamespaceFile {
+        let file = try open(path)
+        guard lc_ns_type(file.fd) == lc_clone_newnet else {
+            close(file.fd)
+            throw NamespaceError.notANetworkNamespace(path)
+        }
+        return file
+    }
+
     static func identityOfCurrent() throws -> Identity {
         var info = stat()
         guard stat(currentPath, &info) == 0 else { throw NamespaceError.system("stat \(currentPath)", .current) }
         return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))
+    }
+}
+
+/// Runs `body`; if it throws, closes `fd` (which the caller opened and would otherwise hand on) first.
+func closingOnError<T>(_ fd: Int32, _ body: () throws -> T) throws -> T {
+    do { return try body() } catch {
+        close(fd)
+        throw error
     }
 }

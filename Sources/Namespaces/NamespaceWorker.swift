@@ -1,44 +1,42 @@
 import Glibc
 import Netlink
+import Synchronization
 
 /// The dedicated thread behind NamespaceThread: takes one job at a time; a job answers whether the thread
 /// is still fit to run others (false after a failed switch back, and the thread then ends).
 final class NamespaceWorker {
-    private var mutex = pthread_mutex_t()
-    private var changed = pthread_cond_t()
+    private let state = ConditionLock()
     private var job: (() -> Bool)?
     private var finished = false
     private var retired = false
     private var thread = pthread_t()
 
-    private static var lock = pthread_mutex_t()
-    private static var shared: NamespaceWorker?
-    private static let setUp: Void = { pthread_mutex_init(&lock, nil) }()
+    private static let shared = Mutex<NamespaceWorker?>(nil)
 
     /// The live worker, started on first use or after the previous one retired.
     static func current() throws -> NamespaceWorker {
-        _ = setUp
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        if let worker = shared, !worker.isRetired { return worker }
-        let worker = NamespaceWorker()
-        try worker.start()
-        shared = worker
-        return worker
+        try shared.withLock { shared in
+            if let worker = shared, !worker.isRetired { return worker }
+            let worker = NamespaceWorker()
+            try worker.start()
+            shared = worker
+            return worker
+        }
     }
 
-    private init() {
-        pthread_mutex_init(&mutex, nil)
-        pthread_cond_init(&changed, nil)
-    }
+    private init() {}
 
-    private var isRetired: Bool {
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        return retired
-    }
+    private var isRetired: Bool { state.locked { retired } }
 
+    /// Starts the thread with every asynchronous signal blocked, inherited from its first instruction: a
+    /// handler (the plugin's SIGTERM, anyone's) must never run on a thread that is inside another network
+    /// namespace. Faults (SIGSEGV, SIGBUS, ...) stay deliverable so that a crash is still reported.
     private func start() throws {
+        var blocked = sigset_t(), previous = sigset_t()
+        sigfillset(&blocked)
+        for fault in [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS] { sigdelset(&blocked, fault) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         let context = Unmanaged.passRetained(self).toOpaque()
         let created = pthread_create(&thread, nil, { raw in
             Unmanaged<NamespaceWorker>.fromOpaque(raw!).takeRetainedValue().loop()
@@ -59,31 +57,62 @@ final class NamespaceWorker {
             if !job() { retired = true }
             return
         }
-        pthread_mutex_lock(&mutex)
-        defer { pthread_mutex_unlock(&mutex) }
-        while self.job != nil && !retired { pthread_cond_wait(&changed, &mutex) }
+        state.lock()
+        defer { state.unlock() }
+        while self.job != nil && !retired { state.wait() }
         guard !retired else { throw NamespaceError.switchBackFailed(nil) }
         self.job = job
         finished = false
-        pthread_cond_broadcast(&changed)
-        while !finished { pthread_cond_wait(&changed, &mutex) }
+        state.broadcast()
+        while !finished { state.wait() }
         self.job = nil
-        pthread_cond_broadcast(&changed)
+        state.broadcast()
     }
 
     private func loop() {
-        pthread_mutex_lock(&mutex)
+        state.lock()
         while true {
-            while job == nil || finished { pthread_cond_wait(&changed, &mutex) }
+            while job == nil || finished { state.wait() }
             let work = job!
-            pthread_mutex_unlock(&mutex)
+            state.unlock()
             let fit = work()
-            pthread_mutex_lock(&mutex)
+            state.lock()
             finished = true
             if !fit { retired = true }
-            pthread_cond_broadcast(&changed)
+            state.broadcast()
             if retired { break }
         }
-        pthread_mutex_unlock(&mutex)
+        state.unlock()
+    }
+}
+
+/// A pthread mutex and condition variable at fixed heap addresses: pthread objects must never move, and
+/// a Swift stored property passed with `&` may be a temporary copy.
+final class ConditionLock {
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+
+    init() {
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(condition, nil)
+    }
+
+    deinit {
+        pthread_cond_destroy(condition)
+        pthread_mutex_destroy(mutex)
+        condition.deallocate()
+        mutex.deallocate()
+    }
+
+    func lock() { pthread_mutex_lock(mutex) }
+    func unlock() { pthread_mutex_unlock(mutex) }
+    /// Waits for a broadcast; the mutex must be held.
+    func wait() { pthread_cond_wait(condition, mutex) }
+    func broadcast() { pthread_cond_broadcast(condition) }
+
+    func locked<T>(_ body: () throws -> T) rethrows -> T {
+        lock()
+        defer { unlock() }
+        return try body()
     }
 }

@@ -7,17 +7,9 @@ extension NetworkNamespace {
     /// (open(path:) then openRouteSocket() take two). Each trip is a thread handoff, which on a loaded
     /// host can cost milliseconds: the CNI plugin does this on every ADD and DEL.
     public static func openWithRouteSocket(path: String) throws -> (NetworkNamespace, RouteSocket) {
-        let file = try NamespaceFile.open(path)
-        guard lc_ns_type(file.fd) == lc_clone_newnet else {
-            close(file.fd)
-            throw NamespaceError.notANetworkNamespace(path)
-        }
-        let socket: RouteSocket
-        do {
-            socket = try NamespaceThread.run { try NamespaceThread.within(file.fd) { try RouteSocket() } }
-        } catch {
-            close(file.fd)
-            throw error
+        let file = try NamespaceFile.openNetwork(path)
+        let socket = try closingOnError(file.fd) {
+            try NamespaceThread.run { try NamespaceThread.within(file.fd) { try RouteSocket() } }
         }
         return (NetworkNamespace(file: file, cookie: socket.namespaceCookie), socket)
     }

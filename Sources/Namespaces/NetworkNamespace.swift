@@ -26,12 +26,10 @@ public final class NetworkNamespace {
 
     /// A namespace given by path (such as CNI_NETNS); refuses anything that is not a network namespace.
     public static func open(path: String) throws -> NetworkNamespace {
-        let file = try NamespaceFile.open(path)
-        guard lc_ns_type(file.fd) == lc_clone_newnet else {
-            close(file.fd)
-            throw NamespaceError.notANetworkNamespace(path)
+        let file = try NamespaceFile.openNetwork(path)
+        let cookie = try closingOnError(file.fd) {
+            try NamespaceThread.run { try NamespaceThread.within(file.fd) { try? RouteSocket().namespaceCookie } }
         }
-        let cookie = try NamespaceThread.run { try NamespaceThread.within(file.fd) { try? RouteSocket().namespaceCookie } }
         return NetworkNamespace(file: file, cookie: cookie ?? nil)
     }
 
@@ -59,13 +57,17 @@ public final class NetworkNamespace {
                 if let file { close(file.fd) }
                 throw error
             }
-            let sockets = try inside.get()
+            let sockets: [RouteSocket]
+            do { sockets = try inside.get() } catch {
+                if let file { close(file.fd) }
+                throw error
+            }
             // Every socket handed out must live in the namespace it is handed out with.
-            guard Set(sockets.map(\.namespaceCookie)).count == 1 else {
-                close(file!.fd)
+            guard let file, Set(sockets.map(\.namespaceCookie)).count == 1 else {
+                if let file { close(file.fd) }
                 throw NamespaceError.socketInWrongNamespace
             }
-            let namespace = NetworkNamespace(file: file!, cookie: sockets[0].namespaceCookie)
+            let namespace = NetworkNamespace(file: file, cookie: sockets[0].namespaceCookie)
             return (namespace, count == 0 ? [] : sockets)
         }
     }

@@ -17,15 +17,18 @@ public struct AddressRequest: NetlinkRequest, Equatable {
                        family: family, prefixLength: prefixLength, index: index, address: address)
     }
 
-    public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let (nlh, ifa) = putHeaders(buffer, type: messageType, flags: flags, seq: seq, portID: portID, family: ifaddrmsg.self)
+    public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer, capacity: Int)
+        throws(NetlinkError) -> Int
+    {
+        let (message, ifa) = try putHeaders(buffer, capacity: capacity, type: messageType, flags: flags, seq: seq,
+                                            portID: portID, family: ifaddrmsg.self)
         ifa.pointee.ifa_family = family
         ifa.pointee.ifa_prefixlen = prefixLength
         ifa.pointee.ifa_index = UInt32(bitPattern: index)
         // IFA_LOCAL is the address itself; IFA_ADDRESS the peer, equal to it on a broadcast link.
-        Attribute.bytes(UInt16(IFA_LOCAL), address).put(into: nlh)
-        Attribute.bytes(UInt16(IFA_ADDRESS), address).put(into: nlh)
-        return Int(nlh.pointee.nlmsg_len)
+        try Attribute.bytes(UInt16(IFA_LOCAL), address).put(into: message)
+        try Attribute.bytes(UInt16(IFA_ADDRESS), address).put(into: message)
+        return message.length
     }
 
     public var description: String {
@@ -49,8 +52,11 @@ public struct RouteRequest: NetlinkRequest, Equatable {
                      family: family, index: index, destination: destination, prefixLength: prefixLength, gateway: gateway)
     }
 
-    public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let (nlh, rtm) = putHeaders(buffer, type: messageType, flags: flags, seq: seq, portID: portID, family: rtmsg.self)
+    public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer, capacity: Int)
+        throws(NetlinkError) -> Int
+    {
+        let (message, rtm) = try putHeaders(buffer, capacity: capacity, type: messageType, flags: flags, seq: seq,
+                                            portID: portID, family: rtmsg.self)
         rtm.pointee.rtm_family = family
         rtm.pointee.rtm_dst_len = prefixLength
         rtm.pointee.rtm_table = UInt8(RT_TABLE_MAIN.rawValue)
@@ -58,10 +64,10 @@ public struct RouteRequest: NetlinkRequest, Equatable {
         rtm.pointee.rtm_scope = UInt8(RT_SCOPE_UNIVERSE.rawValue)
         rtm.pointee.rtm_type = UInt8(RTN_UNICAST)
         // A default route (prefix 0) carries no destination.
-        if prefixLength > 0 { Attribute.bytes(UInt16(RTA_DST.rawValue), destination).put(into: nlh) }
-        if let gateway { Attribute.bytes(UInt16(RTA_GATEWAY.rawValue), gateway).put(into: nlh) }
-        Attribute.u32(UInt16(RTA_OIF.rawValue), UInt32(bitPattern: index)).put(into: nlh)
-        return Int(nlh.pointee.nlmsg_len)
+        if prefixLength > 0 { try Attribute.bytes(UInt16(RTA_DST.rawValue), destination).put(into: message) }
+        if let gateway { try Attribute.bytes(UInt16(RTA_GATEWAY.rawValue), gateway).put(into: message) }
+        try Attribute.u32(UInt16(RTA_OIF.rawValue), UInt32(bitPattern: index)).put(into: message)
+        return message.length
     }
 
     public var description: String {

@@ -16,28 +16,53 @@ public indirect enum Attribute: Equatable, Sendable {
         }
     }
 
-    func put(into nlh: UnsafeMutablePointer<nlmsghdr>) {
+    /// Appends the attribute, refusing (before writing) anything that would pass the message's capacity,
+    /// and strings with a NUL inside: C would cut them there and the kernel would act on another name.
+    func put(into message: RequestMessage) throws(NetlinkError) {
+        let nlh = message.nlh, capacity = message.capacity
         switch self {
         case .u32(let type, let value):
-            mnl_attr_put_u32(nlh, type, value)
+            guard mnl_attr_put_u32_check(nlh, capacity, type, value) else { throw message.tooLong("a u32 attribute") }
         case .s32(let type, let value):
-            mnl_attr_put_u32(nlh, type, UInt32(bitPattern: value))
+            guard mnl_attr_put_u32_check(nlh, capacity, type, UInt32(bitPattern: value)) else {
+                throw message.tooLong("an s32 attribute")
+            }
         case .string(let type, let value):
-            mnl_attr_put_strz(nlh, type, value)
+            guard !value.utf8.contains(0) else {
+                throw NetlinkError(errno: .EINVAL, extack: "a string attribute (type \(type)) contains a NUL byte",
+                                   operation: MessageType.name(nlh.pointee.nlmsg_type) + " encode")
+            }
+            guard mnl_attr_put_strz_check(nlh, capacity, type, value) else {
+                throw message.tooLong("a string attribute (type \(type)) of \(value.utf8.count) bytes")
+            }
         case .bytes(let type, let value):
-            value.withUnsafeBytes { mnl_attr_put(nlh, type, value.count, $0.baseAddress) }
+            let fits = value.withUnsafeBytes { mnl_attr_put_check(nlh, capacity, type, value.count, $0.baseAddress) }
+            guard fits else { throw message.tooLong("an attribute (type \(type)) of \(value.count) bytes") }
         case .nested(let type, let header, let children):
-            let nest = mnl_attr_nest_start(nlh, type)
+            guard let nest = mnl_attr_nest_start_check(nlh, capacity, type) else {
+                throw message.tooLong("a nest (type \(type))")
+            }
             if !header.isEmpty {
                 // The fixed header is part of the nest's payload; the attributes follow it aligned.
-                let tail = mnl_nlmsg_get_payload_tail(nlh)!
                 let padded = Int(lc_nlmsg_align(header.count))
+                guard message.length + padded <= capacity else { throw message.tooLong("a nest header") }
+                let tail = mnl_nlmsg_get_payload_tail(nlh)!
                 tail.initializeMemory(as: UInt8.self, repeating: 0, count: padded)
                 header.withUnsafeBytes { tail.copyMemory(from: $0.baseAddress!, byteCount: header.count) }
                 nlh.pointee.nlmsg_len += UInt32(padded)
             }
-            for child in children { child.put(into: nlh) }
+            for child in children { try child.put(into: message) }
             mnl_attr_nest_end(nlh, nest)
         }
     }
+}
+
+/// What the kernel accepts for a link's names (IFNAMSIZ, ALTIFNAMSIZ and IFALIASZ, less the NUL) and
+/// address (MAX_ADDR_LEN). Callers check input against these before building a request, so that an
+/// overlong name is refused by name rather than by the kernel's EINVAL.
+public enum LinkLimit {
+    public static let name = 15
+    public static let altName = 127
+    public static let alias = 255
+    public static let address = 32
 }

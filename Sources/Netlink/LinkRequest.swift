@@ -21,15 +21,18 @@ public struct LinkRequest: NetlinkRequest, Equatable {
         self.attributes = attributes
     }
 
-    /// Encodes the request into `buffer` (which must be NLMSG_ALIGNTO-aligned); returns its length.
-    public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer) -> Int {
-        let (nlh, ifm) = putHeaders(buffer, type: messageType, flags: flags, seq: seq, portID: portID, family: ifinfomsg.self)
+    /// Encodes the request into `buffer` (NLMSG_ALIGNTO-aligned, `capacity` bytes); returns its length.
+    public func encode(seq: UInt32, portID: UInt32, into buffer: UnsafeMutableRawPointer, capacity: Int)
+        throws(NetlinkError) -> Int
+    {
+        let (message, ifm) = try putHeaders(buffer, capacity: capacity, type: messageType, flags: flags, seq: seq,
+                                            portID: portID, family: ifinfomsg.self)
         ifm.pointee.ifi_family = UInt8(AF_UNSPEC)
         ifm.pointee.ifi_index = index
         ifm.pointee.ifi_flags = ifFlags
         ifm.pointee.ifi_change = ifChange
-        for attribute in attributes { attribute.put(into: nlh) }
-        return Int(nlh.pointee.nlmsg_len)
+        for attribute in attributes { try attribute.put(into: message) }
+        return message.length
     }
 }
 

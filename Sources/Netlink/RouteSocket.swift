@@ -16,7 +16,8 @@ public final class RouteSocket {
 
     /// Opens a socket in the calling thread's current network namespace.
     public init() throws(NetlinkError) {
-        guard let socket = mnl_socket_open(NETLINK_ROUTE) else {
+        // Close-on-exec from the start: a program the caller runs (an IPAM plugin) must never inherit it.
+        guard let socket = mnl_socket_open2(NETLINK_ROUTE, Int32(SOCK_CLOEXEC.rawValue)) else {
             throw NetlinkError(errno: .current, operation: "socket(NETLINK_ROUTE)")
         }
         self.socket = socket
@@ -71,7 +72,7 @@ public final class RouteSocket {
         let operation = MessageType.name(request.messageType)
         nextSeq &+= 1
         let seq = nextSeq
-        let length = request.encode(seq: seq, portID: portID, into: buffer.base)
+        let length = try request.encode(seq: seq, portID: portID, into: buffer.base, capacity: buffer.size)
         do {
             _ = try retryingOnInterrupt { mnl_socket_sendto(socket, buffer.base, length) }
         } catch {

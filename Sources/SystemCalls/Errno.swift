@@ -26,32 +26,48 @@ public struct Errno: Error, Hashable, Codable, CustomStringConvertible, Sendable
     public static let EPROTO = Errno(Glibc.EPROTO)
     public static let ENAMETOOLONG = Errno(Glibc.ENAMETOOLONG)
     public static let EMSGSIZE = Errno(Glibc.EMSGSIZE)
+    public static let EROFS = Errno(Glibc.EROFS)
+    public static let EPIPE = Errno(Glibc.EPIPE)
+    public static let ECHILD = Errno(Glibc.ECHILD)
+    public static let EMFILE = Errno(Glibc.EMFILE)
+    public static let ELOOP = Errno(Glibc.ELOOP)
 
     /// True for the answers that mean "not allowed", which never mean "not supported".
     public var isPermission: Bool { self == .EPERM || self == .EACCES }
 
+    /// The symbolic name (EROFS, ENOSPC, ...): messages name errnos, never numbers. "E<n>" only for a value
+    /// Linux does not define.
     public var name: String {
-        Errno.names[rawValue] ?? "E\(rawValue)"
+        rawValue > 0 && Int(rawValue) < Errno.names.count && !Errno.names[Int(rawValue)].isEmpty
+            ? Errno.names[Int(rawValue)] : "E\(rawValue)"
     }
 
     public var message: String { String(cString: strerror(rawValue)) }
 
     public var description: String { "\(name) (\(message))" }
 
-    private static let names: [Int32: String] = [
-        Glibc.EPERM: "EPERM", Glibc.ENOENT: "ENOENT", Glibc.ESRCH: "ESRCH", Glibc.EINTR: "EINTR",
-        Glibc.EIO: "EIO", Glibc.EBADF: "EBADF", Glibc.EAGAIN: "EAGAIN", Glibc.ENOMEM: "ENOMEM",
-        Glibc.EACCES: "EACCES", Glibc.EFAULT: "EFAULT", Glibc.EBUSY: "EBUSY", Glibc.EEXIST: "EEXIST",
-        Glibc.ENODEV: "ENODEV", Glibc.ENOTDIR: "ENOTDIR", Glibc.EINVAL: "EINVAL", Glibc.ENFILE: "ENFILE",
-        Glibc.EMFILE: "EMFILE", Glibc.ENOSPC: "ENOSPC", Glibc.ERANGE: "ERANGE", Glibc.ENOSYS: "ENOSYS",
-        Glibc.ENAMETOOLONG: "ENAMETOOLONG", Glibc.ENOBUFS: "ENOBUFS", Glibc.EOPNOTSUPP: "EOPNOTSUPP",
-        Glibc.EPROTONOSUPPORT: "EPROTONOSUPPORT", Glibc.ETIMEDOUT: "ETIMEDOUT", Glibc.EPROTO: "EPROTO",
-        Glibc.EMSGSIZE: "EMSGSIZE", Glibc.EADDRINUSE: "EADDRINUSE",
-        Glibc.ELOOP: "ELOOP", Glibc.ENXIO: "ENXIO",
+    /// Linux's errno names by value (asm-generic/errno-base.h and errno.h; aliases such as EWOULDBLOCK
+    /// and ENOTSUP share a value with the name given here). Empty: no errno has that value.
+    private static let names: [String] = [
+        "", "EPERM", "ENOENT", "ESRCH", "EINTR", "EIO", "ENXIO", "E2BIG", "ENOEXEC", "EBADF", "ECHILD", "EAGAIN",
+        "ENOMEM", "EACCES", "EFAULT", "ENOTBLK", "EBUSY", "EEXIST", "EXDEV", "ENODEV", "ENOTDIR", "EISDIR",
+        "EINVAL", "ENFILE", "EMFILE", "ENOTTY", "ETXTBSY", "EFBIG", "ENOSPC", "ESPIPE", "EROFS", "EMLINK", "EPIPE",
+        "EDOM", "ERANGE", "EDEADLK", "ENAMETOOLONG", "ENOLCK", "ENOSYS", "ENOTEMPTY", "ELOOP", "", "ENOMSG",
+        "EIDRM", "ECHRNG", "EL2NSYNC", "EL3HLT", "EL3RST", "ELNRNG", "EUNATCH", "ENOCSI", "EL2HLT", "EBADE",
+        "EBADR", "EXFULL", "ENOANO", "EBADRQC", "EBADSLT", "", "EBFONT", "ENOSTR", "ENODATA", "ETIME", "ENOSR",
+        "ENONET", "ENOPKG", "EREMOTE", "ENOLINK", "EADV", "ESRMNT", "ECOMM", "EPROTO", "EMULTIHOP", "EDOTDOT",
+        "EBADMSG", "EOVERFLOW", "ENOTUNIQ", "EBADFD", "EREMCHG", "ELIBACC", "ELIBBAD", "ELIBSCN", "ELIBMAX",
+        "ELIBEXEC", "EILSEQ", "ERESTART", "ESTRPIPE", "EUSERS", "ENOTSOCK", "EDESTADDRREQ", "EMSGSIZE",
+        "EPROTOTYPE", "ENOPROTOOPT", "EPROTONOSUPPORT", "ESOCKTNOSUPPORT", "EOPNOTSUPP", "EPFNOSUPPORT",
+        "EAFNOSUPPORT", "EADDRINUSE", "EADDRNOTAVAIL", "ENETDOWN", "ENETUNREACH", "ENETRESET", "ECONNABORTED",
+        "ECONNRESET", "ENOBUFS", "EISCONN", "ENOTCONN", "ESHUTDOWN", "ETOOMANYREFS", "ETIMEDOUT", "ECONNREFUSED",
+        "EHOSTDOWN", "EHOSTUNREACH", "EALREADY", "EINPROGRESS", "ESTALE", "EUCLEAN", "ENOTNAM", "ENAVAIL",
+        "EISNAM", "EREMOTEIO", "EDQUOT", "ENOMEDIUM", "EMEDIUMTYPE", "ECANCELED", "ENOKEY", "EKEYEXPIRED",
+        "EKEYREVOKED", "EKEYREJECTED", "EOWNERDEAD", "ENOTRECOVERABLE", "ERFKILL", "EHWPOISON",
     ]
 
     public static func named(_ name: String) -> Errno? {
-        names.first(where: { $0.value == name }).map { Errno($0.key) }
+        names.firstIndex(of: name).flatMap { $0 == 0 ? nil : Errno(Int32($0)) }
     }
 }
 

@@ -2,8 +2,13 @@ import Glibc
 import SystemCalls
 import HostDevice
 
-// The CNI executable: read stdin, act, print the result (or the CNI error) on stdout.
-let input = readAll(fd: 0) ?? []
-let (output, status) = Plugin(environment: CNIEnvironment.process, stdin: input).main()
+// The CNI executable: read stdin, act, print the result (or the CNI error) on stdout. Signals first, so
+// that every thread started later inherits the mask (see Interruption).
+Interruption.prepareProcess()
+let environment = CNIEnvironment.process
+let descriptors = DescriptorReport(environment)
+let input = readAll(fd: 0, limit: Plugin.inputLimit)
+let (output, status) = Plugin(environment: environment, stdin: input).main()
 if !output.isEmpty { print(output) }
+descriptors.writeIfAsked()
 exit(status)

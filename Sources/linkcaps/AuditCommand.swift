@@ -12,25 +12,37 @@ struct AuditCommand: ParsableCommand {
             line), a directory (searched for both), or - for JSON lines on stdin. Reports are aggregated as \
             they are read: memory grows with the number of groups, not of hosts. A malformed report is \
             counted and named (file:line), never fatal.
+
+            The output of `kubectl get nodes -o json` is read too (a file, or - on stdin): each node's \
+            linkcaps.io/ labels, which the DaemonSet publishes through NFD, stand for its report. It is \
+            recognised by its first key (apiVersion, kind, items or metadata: a report has none of them), \
+            or forced with --nodes. Nodes without labels, and nodes whose labels describe another kernel \
+            than they run, are listed apart.
             """)
 
-    @Argument(help: "Report files, directories, or - for JSON lines on stdin.")
+    @Argument(help: "Report files, directories, node lists, or - for JSON lines (or one node list) on stdin.")
     var paths: [String]
 
     @Option(help: "table, markdown, csv, json or html.")
     var format: OutputFormat = .table
 
-    @Option(help: "The capability catalogue (for version inference).")
-    var catalogue = "matrix/catalogue.json"
+    @Option(help: "A capability catalogue to use instead of the built-in one (for version inference).")
+    var catalogue: String?
+
+    @Flag(help: "Read every input as `kubectl get nodes -o json` output, whatever its first key.")
+    var nodes = false
 
     @Option(help: "Longest report accepted, in bytes (a line of JSON lines, or a .json file).")
     var maxReportBytes = 1 << 20
+
+    @Option(help: "Longest node list accepted, in bytes (it is read whole).")
+    var maxNodeListBytes = 256 << 20
 
     @Option(help: "Distinct groups kept; hosts of further groups are counted under (other).")
     var maxGroups = 10_000
 
     func validate() throws {
-        guard maxReportBytes >= 1024, maxGroups >= 1 else { throw ValidationError("limits too small") }
+        guard maxReportBytes >= 1024, maxNodeListBytes >= 1024, maxGroups >= 1 else { throw ValidationError("limits too small") }
     }
 
     func run() throws {
@@ -39,7 +51,7 @@ struct AuditCommand: ParsableCommand {
         var auditor = FleetAuditor(catalogue: try MatrixInput.catalogue(catalogue), limits: limits)
         for path in paths {
             if path == "-" {
-                readLines(fd: 0, name: "<stdin>", into: &auditor)
+                readStream(fd: 0, name: "<stdin>", into: &auditor)
             } else if MatrixInput.isDirectory(path) {
                 for file in MatrixInput.files(under: path, extensions: ["json", "jsonl", "ndjson"]) {
                     readFile(file, into: &auditor)
@@ -54,28 +66,61 @@ struct AuditCommand: ParsableCommand {
     }
 
     func readFile(_ path: String, into auditor: inout FleetAuditor) {
-        if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") {
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                return auditor.addUnreadable(source: path, reason: String(cString: strerror(errno)))
-            }
-            defer { close(fd) }
-            return readLines(fd: fd, name: path, into: &auditor)
+        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC) }
+        guard fd >= 0 else {
+            return auditor.addUnreadable(source: path, reason: String(cString: strerror(errno)))
         }
-        do {
-            let bytes = try MatrixInput.readFile(path, limit: maxReportBytes)
-            bytes.withUnsafeBytes { auditor.add($0, source: { path }) }
-        } catch let error as ValidationError {
-            auditor.addUnreadable(source: path, reason: error.message)
-        } catch {
-            auditor.addUnreadable(source: path, reason: "\(error)")
-        }
+        defer { close(fd) }
+        let jsonLines = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
+        readStream(fd: fd, name: path, into: &auditor, document: !jsonLines)
     }
 
-    func readLines(fd: Int32, name: String, into auditor: inout FleetAuditor) {
+    /// A node list (when it begins like one, or with --nodes), else one report (`document`) or JSON lines.
+    /// Only the first bytes are read to tell, so each kind is held to its own size limit.
+    func readStream(fd: Int32, name: String, into auditor: inout FleetAuditor, document: Bool = false) {
+        // Enough of the start to see the first key (a report's first line may be longer: it is not needed).
+        var head = [UInt8](repeating: 0, count: 4096)
+        var got = 0
+        while got < head.count {
+            let n = head.withUnsafeMutableBytes { buffer in
+                retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got) }
+            }
+            guard n >= 0 else { return unreadable(name, into: &auditor) }
+            if n == 0 { break }
+            got += n
+        }
+        head.removeLast(head.count - got)
+        let nodeList = nodes || head.withUnsafeBytes(NodeListReader.looksLikeKubernetesObject)
+        if nodeList || document {
+            let limit = nodeList ? maxNodeListBytes : maxReportBytes
+            errno = 0
+            guard let rest = readAll(fd: fd, limit: limit - head.count) else {
+                return errno == 0 ? auditor.addUnreadable(source: name, reason: "larger than \(limit) bytes")
+                    : unreadable(name, into: &auditor)
+            }
+            return (head + rest).withUnsafeBytes { bytes in
+                nodeList ? auditor.addNodeList(bytes, source: name) : auditor.add(bytes, source: { name })
+            }
+        }
+        var pending = head[...]
+        readLines(fd: fd, name: name, into: &auditor, first: &pending)
+    }
+
+    func unreadable(_ name: String, into auditor: inout FleetAuditor) {
+        auditor.addUnreadable(source: name, reason: "read failed: \(String(cString: strerror(errno)))")
+    }
+
+    /// JSON lines from `fd`, after the bytes already read from it (`first`).
+    func readLines(fd: Int32, name: String, into auditor: inout FleetAuditor, first: inout ArraySlice<UInt8>) {
         let reader = LineReader(maxLineBytes: maxReportBytes)
         let status = reader.run(read: { buffer in
-            retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress!, buffer.count) }
+            if !first.isEmpty {
+                let n = min(first.count, buffer.count)
+                buffer.copyBytes(from: first.prefix(n))
+                first = first.dropFirst(n)
+                return n
+            }
+            return retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress!, buffer.count) }
         }, line: { line in
             switch line {
             case .text(let bytes, let number):
@@ -84,8 +129,6 @@ struct AuditCommand: ParsableCommand {
                 auditor.addUnreadable(source: "\(name):\(number)", reason: "longer than \(maxReportBytes) bytes")
             }
         })
-        if status < 0 {
-            auditor.addUnreadable(source: name, reason: "read failed: \(String(cString: strerror(errno)))")
-        }
+        if status < 0 { unreadable(name, into: &auditor) }
     }
 }

@@ -21,13 +21,33 @@ enum MatrixInput {
         return bytes
     }
 
-    static func catalogue(_ path: String) throws -> Catalogue {
+    /// The catalogue at `path`, or the one built into the binary when `path` is nil.
+    static func catalogue(_ path: String?) throws -> Catalogue {
+        guard let path else {
+            do { return try Builtin.catalogue() } catch {
+                throw ValidationError("the built-in catalogue does not decode: \(error)")
+            }
+        }
         do {
             return try Catalogue.decode(readFile(path, limit: 4 << 20))
         } catch let error as ValidationError {
-            throw ValidationError("\(error.message) (the catalogue: pass --catalogue PATH to matrix/catalogue.json)")
+            throw ValidationError("\(error.message) (the catalogue given with --catalogue)")
         } catch {
             throw ValidationError("\(path): not a catalogue: \(error)")
+        }
+    }
+
+    /// Observation files (name, bytes) under `directory`, or the ones built into the binary when nil.
+    /// Files that cannot be read are named on stderr and skipped.
+    static func observationFiles(_ directory: String?) -> [(name: String, bytes: [UInt8])] {
+        guard let directory else { return Builtin.observationFiles }
+        return files(under: directory, extensions: ["json"]).compactMap { path in
+            do {
+                return (String(path.split(separator: "/").last ?? Substring(path)), try readFile(path, limit: 16 << 20))
+            } catch {
+                printError("linkcaps: skipping \(path): \(error)")
+                return nil
+            }
         }
     }
 

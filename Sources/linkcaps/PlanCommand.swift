@@ -18,7 +18,7 @@ struct PlanCommand: ParsableCommand {
     var out = false
     @Option(help: "Force a strategy: \(Strategy.allCases.map(\.rawValue).joined(separator: ", ")).")
     var strategy: String?
-    @Flag(help: "Print the plan as JSON.")
+    @Flag(help: "Print the plan as JSON (schemas/plan.schema.json).")
     var json = false
 
     func run() throws {
@@ -35,9 +35,7 @@ struct PlanCommand: ParsableCommand {
             throw ExitCode(1)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(plan), as: UTF8.self))
+            print(try PlanDocument(plan: plan).json())
         } else {
             print(render(plan), terminator: "")
         }

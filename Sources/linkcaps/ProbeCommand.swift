@@ -29,6 +29,10 @@ struct ProbeCommand: ParsableCommand {
             help: "With --format nfd: write the feature file into this directory (as a dotfile, then renamed) instead of printing it; e.g. /etc/kubernetes/node-feature-discovery/features.d.")
     var featuresDir: String?
 
+    @Option(name: .customLong("expires-after"),
+            help: "With --format nfd: let NFD drop the labels after this long (90m, 6h, 2d; plain seconds) unless the file is rewritten; written as `# +expiry-time=<RFC3339>`.")
+    var expiresAfter: String?
+
     @Flag(name: .long, help: "Probe again and rewrite the cache.")
     var refresh = false
 
@@ -44,6 +48,15 @@ struct ProbeCommand: ParsableCommand {
 
     @Option(name: .customLong("interface"), help: "Describe the driver behind this host interface (repeatable).")
     var interfaces: [String] = []
+
+    func validate() throws {
+        if let expiresAfter {
+            guard !json, format == .nfd else { throw ValidationError("--expires-after needs --format nfd") }
+            guard NFDExpiry.seconds(expiresAfter) != nil else {
+                throw ValidationError("--expires-after \(expiresAfter): want a duration such as 90m, 6h or 2d (at most a year)")
+            }
+        }
+    }
 
     func run() throws {
         var report: Report
@@ -61,7 +74,7 @@ struct ProbeCommand: ParsableCommand {
         case .json:
             print(try report.jsonString())
         case .nfd:
-            let text = NFDFeatureFile.render(report)
+            let text = NFDFeatureFile.render(report, expiry: expiresAfter.flatMap(NFDExpiry.seconds).map(NFDExpiry.directive(after:)))
             if let featuresDir { try FeatureFileWriter.write(text, directory: featuresDir) } else { print(text, terminator: "") }
         case .table:
             print(ProbeTable.render(report), terminator: "")

@@ -49,8 +49,8 @@ extension Privileged {
             for c in Self.cases {
                 let lab = Lab()
                 defer { lab.cleanUp() }
-                let device = lab.device()
-                let ns = lab.namespace()
+                let device = try lab.device()
+                let ns = try lab.namespace()
                 c.prepare(lab, device, ns)
                 let hostBefore = linkTable(only: device), nsBefore = linkTable(ns)
                 var env: [String: String] = ["CNI_COMMAND": c.command]
@@ -68,8 +68,8 @@ extension Privileged {
         @Test func deviceAttachedElsewhereAndRacingAdds() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let (ns1, ns2) = (lab.namespace(), lab.namespace())
+            let device = try lab.device()
+            let (ns1, ns2) = (try lab.namespace(), try lab.namespace())
             var results: [PluginRun] = []
             let lock = NSLock()
             DispatchQueue.concurrentPerform(iterations: 2) { i in

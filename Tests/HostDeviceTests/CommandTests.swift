@@ -15,8 +15,8 @@ extension Privileged {
         @Test func checkAfterAddAndAfterDel() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             let add = plugin("ADD", conf(device), netns: ns)
             #expect(add.status == 0)
             let withPrev = conf(device, extra: ",\"prevResult\":\(add.stdout.trimmingCharacters(in: .whitespacesAndNewlines))")
@@ -38,8 +38,8 @@ extension Privileged {
         @Test func gcReturnsDevicesOfUnknownAttachments() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let (kept, dropped) = (lab.device(), lab.device())
-            let (ns1, ns2) = (lab.namespace(), lab.namespace())
+            let (kept, dropped) = (try lab.device(), try lab.device())
+            let (ns1, ns2) = (try lab.namespace(), try lab.namespace())
             #expect(plugin("ADD", conf(kept), netns: ns1, container: "keep").status == 0)
             #expect(plugin("ADD", conf(dropped), netns: ns2, container: "drop").status == 0)
             let gc = "{\"cniVersion\":\"1.1.0\",\"name\":\"lctest\",\"type\":\"host-device\",\"cni.dev/valid-attachments\":[{\"containerID\":\"keep\",\"ifname\":\"net1\"}]}"
@@ -54,8 +54,8 @@ extension Privileged {
         @Test func ipamDelegationAndPrevResult() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             let prev = "{\"cniVersion\":\"1.0.0\",\"interfaces\":[{\"name\":\"eth0\",\"sandbox\":\"\(ns)\"}],\"ips\":[]}"
             let config = conf(device, extra: ",\"ipam\":{\"type\":\"static\",\"addresses\":[{\"address\":\"10.9.8.7/24\"}]},\"prevResult\":\(prev)")
             let add = plugin("ADD", config, netns: ns)

@@ -14,6 +14,14 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 let pluginPath = packageRoot + "/.build/debug/linkcaps-host-device"
 let referencePlugin = "/usr/lib/cni/host-device"
 
+/// A harness step that could not be done (a command that failed, a program that would not start): thrown,
+/// so that the test fails there with the reason, never trapping the whole test process.
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs a shell command; status -1 (with the reason as output) when /bin/sh could not be started.
 @discardableResult
 func sh(_ command: String) -> (status: Int32, output: String) {
     let process = Process()
@@ -22,19 +30,29 @@ func sh(_ command: String) -> (status: Int32, output: String) {
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = pipe
-    try! process.run()
+    do { try process.run() } catch { return (-1, "cannot run /bin/sh: \(error)") }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+}
+
+/// A shell command that must succeed for the test to go on.
+func must(_ command: String) throws {
+    let r = sh(command)
+    guard r.status == 0 else { throw HarnessFailure("`\(command)` failed (\(r.status)): \(r.output)") }
 }
 
 /// What one plugin run gave back.
 struct PluginRun {
     var status: Int32
     var stdout: String
+    var stderr = ""
+    /// True when the plugin died of a signal (Process reports the signal as the status, reason .uncaughtSignal).
+    var crashed = false
     var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:] }
     var code: Int? { json["code"] as? Int }
     var msg: String { json["msg"] as? String ?? "" }
+    var details: String { json["details"] as? String ?? "" }
 }
 
 /// Test devices (veth ends named lct<pid>x<n>, peers lcp...), namespaces bind-mounted under a temp dir we
@@ -61,21 +79,19 @@ final class Lab {
     static func next() -> Int { lock.lock(); defer { lock.unlock() }; counter += 1; return counter }
 
     /// A veth end in the host (UP unless told), returns its name; the peer stays in the host too.
-    func device(up: Bool = true, mtu: Int? = nil) -> String {
+    func device(up: Bool = true, mtu: Int? = nil) throws -> String {
         let n = Lab.next()
         let name = "lct\(getpid() % 100000)x\(n)", peer = "lcp\(getpid() % 100000)x\(n)"
-        let r = sh("ip link add \(name) type veth peer name \(peer)" + (up ? " && ip link set \(name) up" : "")
-                   + (mtu.map { " && ip link set \(name) mtu \($0)" } ?? ""))
-        precondition(r.status == 0, r.output)
         links += [name, peer]
+        try must("ip link add \(name) type veth peer name \(peer)" + (up ? " && ip link set \(name) up" : "")
+                 + (mtu.map { " && ip link set \(name) mtu \($0)" } ?? ""))
         return name
     }
 
-    func namespace() -> String {
+    func namespace() throws -> String {
         let path = Lab.root + "/ns\(Lab.next())"
-        let r = sh("touch \(path) && unshare --net=\(path) true")
-        precondition(r.status == 0, r.output)
         namespaces.append(path)
+        try must("touch \(path) && unshare --net=\(path) true")
         return path
     }
 
@@ -97,20 +113,106 @@ func plugin(_ command: String, _ config: String, netns: String?, ifname: String 
             binary: String = pluginPath, env extra: [String: String] = [:]) -> PluginRun {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: binary)
+    process.environment = pluginEnvironment(command, netns: netns, ifname: ifname, container: container).merging(extra) { $1 }
+    let input = Pipe(), output = Pipe(), errors = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = errors
+    do { try process.run() } catch { return PluginRun(status: -1, stdout: "", stderr: "cannot run \(binary): \(error)") }
+    // Written from another thread: a config larger than a pipe holds must not block us while the plugin
+    // waits for us to read what it says.
+    let done = DispatchGroup()
+    DispatchQueue.global().async(group: done) {
+        try? input.fileHandleForWriting.write(contentsOf: Data(config.utf8))
+        try? input.fileHandleForWriting.close()
+    }
+    let stderrData = Collected()
+    DispatchQueue.global().async(group: done) { stderrData.data = errors.fileHandleForReading.readDataToEndOfFile() }
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    done.wait()
+    return PluginRun(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+                     stderr: String(decoding: stderrData.data, as: UTF8.self),
+                     crashed: process.terminationReason == .uncaughtSignal)
+}
+
+/// Bytes read on another thread (handed over after the DispatchGroup's wait).
+final class Collected: @unchecked Sendable { var data = Data() }
+
+/// The CNI variables of one run, with the test's state and cache directories.
+func pluginEnvironment(_ command: String, netns: String?, ifname: String = "net1", container: String = "c1") -> [String: String] {
     var env = ["CNI_COMMAND": command, "CNI_CONTAINERID": container, "CNI_IFNAME": ifname, "CNI_PATH": "/usr/lib/cni",
                "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_CACHE_DIR": Lab.cacheDir, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
     if let netns { env["CNI_NETNS"] = netns }
-    env.merge(extra) { $1 }
-    process.environment = env
-    let input = Pipe(), output = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    try! process.run()
-    input.fileHandleForWriting.write(Data(config.utf8))
-    try? input.fileHandleForWriting.close()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return PluginRun(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self))
+    return env
+}
+
+/// The plugin running in the background: the test watches what it says on stderr, changes the world,
+/// signals it and collects its end.
+final class RunningPlugin {
+    let process = Process()
+    let output = Pipe(), errors = Pipe()
+    private(set) var said = Data()
+
+    init(_ command: String, config: String, netns: String, env extra: [String: String] = [:]) throws {
+        process.executableURL = URL(fileURLWithPath: pluginPath)
+        process.environment = pluginEnvironment(command, netns: netns).merging(extra) { $1 }
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        input.fileHandleForWriting.write(Data(config.utf8))
+        try? input.fileHandleForWriting.close()
+    }
+
+    var pid: pid_t { process.processIdentifier }
+
+    /// Waits (at most `seconds`) until stderr holds `text`, or `condition` holds; false if neither came.
+    func wait(forStderr text: String? = nil, seconds: Double = 10, until condition: () -> Bool = { false }) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        let fd = errors.fileHandleForReading.fileDescriptor
+        while Date() < deadline {
+            if let text, String(decoding: said, as: UTF8.self).contains(text) { return true }
+            if condition() { return true }
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&ready, 1, 50) > 0 {
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                let n = read(fd, &chunk, chunk.count)
+                if n > 0 { said += chunk[..<n] } else if !process.isRunning { usleep(50_000) }
+            }
+        }
+        return false
+    }
+
+    /// Sends `signal` if given, then collects the end (stdout, the rest of stderr, status).
+    func finish(sending signal: Int32? = nil) -> PluginRun {
+        if let signal { kill(pid, signal) }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let rest = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return PluginRun(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
+                         stderr: String(decoding: said + rest, as: UTF8.self), crashed: process.terminationReason == .uncaughtSignal)
+    }
+}
+
+/// The plugin started with LINKCAPS_TEST_PAUSE_AT=<step>, once it has said it paused there (`reached`
+/// false: it ended or ten seconds passed first).
+final class PausedPlugin {
+    let running: RunningPlugin
+    let reached: Bool
+
+    init(_ step: String, _ command: String, config: String, netns: String, env extra: [String: String] = [:]) throws {
+        running = try RunningPlugin(command, config: config, netns: netns,
+                                    env: extra.merging(["LINKCAPS_TEST_PAUSE_AT": step]) { $1 })
+        reached = running.wait(forStderr: "paused at \(step)")
+    }
+
+    var process: Process { running.process }
+    var pid: pid_t { running.pid }
+
+    /// Sends `signal` (SIGUSR1 goes on; SIGTERM, SIGINT, SIGHUP go on as interrupted) and collects the end.
+    func resume(_ signal: Int32) -> PluginRun { running.finish(sending: signal) }
 }
 
 /// `ip -o link` of a namespace (nil: the host), one line per link, for before/after comparisons.

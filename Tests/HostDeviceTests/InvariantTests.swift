@@ -12,8 +12,8 @@ extension Privileged {
         {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let netns = lab.namespace()
+            let device = try lab.device()
+            let netns = try lab.namespace()
             if occupyHostName { sh("nsenter --net=\(netns) ip link add \(device) type veth peer name lcz0") }
             let index = ifindex(device)
             let recorder = try HostRecorder()

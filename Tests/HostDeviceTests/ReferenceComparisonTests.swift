@@ -5,17 +5,18 @@ import Testing
 /// where it is right, better where it is wrong (kernel-facts §7).
 extension Privileged {
     @Suite(.serialized) struct ReferenceComparisonTests {
-        var haveReference: Bool { FileManager.default.isExecutableFile(atPath: referencePlugin) }
+        /// Without the reference there is nothing to compare with: the tests are recorded as skipped, with why.
+        static var haveReference: Bool { FileManager.default.isExecutableFile(atPath: referencePlugin) }
 
-        @Test func sameResultShapeAndErrorCodes() throws {
-            guard haveReference else { print("SKIPPED: \(referencePlugin) is not installed"); return }
+        @Test(.enabled(if: haveReference, "\(referencePlugin) is not installed (apt: containernetworking-plugins)"))
+        func sameResultShapeAndErrorCodes() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
             for version in ["0.3.1", "0.4.0", "1.0.0"] {
                 var shapes: [[String]] = []
                 for binary in [pluginPath, referencePlugin] {
-                    let device = lab.device()
-                    let ns = lab.namespace()
+                    let device = try lab.device()
+                    let ns = try lab.namespace()
                     let add = plugin("ADD", conf(device, version: version), netns: ns, binary: binary)
                     #expect(add.status == 0, "\(binary) \(version): \(add.stdout)")
                     #expect(add.json["cniVersion"] as? String == version)
@@ -26,8 +27,8 @@ extension Privileged {
                 }
                 #expect(shapes[0] == shapes[1], "result keys, ours then theirs: \(shapes)")
             }
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             let inputs: [(String, String, String)] = [("{", "net1", "malformed"), (conf(device, version: "9.9.9"), "net1", "version"),
                                                       (conf(device), "a/b", "ifname")]
             for (config, ifname, label) in inputs {
@@ -37,15 +38,15 @@ extension Privileged {
             }
         }
 
-        @Test func betterWhereTheReferenceIsWrong() throws {
-            guard haveReference else { print("SKIPPED: \(referencePlugin) is not installed"); return }
+        @Test(.enabled(if: haveReference, "\(referencePlugin) is not installed (apt: containernetworking-plugins)"))
+        func betterWhereTheReferenceIsWrong() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
             // 1. The device comes back UP after DEL (theirs: DOWN).
             var upAfterDel: [Bool] = []
             for binary in [pluginPath, referencePlugin] {
-                let device = lab.device()
-                let ns = lab.namespace()
+                let device = try lab.device()
+                let ns = try lab.namespace()
                 _ = plugin("ADD", conf(device), netns: ns, binary: binary)
                 _ = plugin("DEL", conf(device), netns: ns, binary: binary)
                 upAfterDel.append(link(device)?.contains(",UP") == true)
@@ -58,8 +59,8 @@ extension Privileged {
             // 3. A failed ADD (ifname taken in the container) leaves nothing inside (theirs leaves the device).
             var leftInside: [Bool] = []
             for binary in [pluginPath, referencePlugin] {
-                let device = lab.device()
-                let ns = lab.namespace()
+                let device = try lab.device()
+                let ns = try lab.namespace()
                 sh("nsenter --net=\(ns) ip link add net1 type veth peer name lcq1")
                 let add = plugin("ADD", conf(device), netns: ns, binary: binary)
                 #expect(add.status == 1)
@@ -67,8 +68,8 @@ extension Privileged {
             }
             #expect(leftInside == [false, true], "device left inside after a failed ADD, ours then theirs")
             // 4. A config without cniVersion is refused before anything moves (theirs moves the device first).
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             let config = "{\"name\":\"lctest\",\"type\":\"host-device\",\"device\":\"\(device)\"}"
             let ours = plugin("ADD", config, netns: ns)
             #expect(ours.code == 1 && link(device) != nil, "\(ours.stdout)")

@@ -6,34 +6,12 @@ import Testing
 /// nothing is left behind (links, namespaces, state files, descriptors).
 extension Privileged {
     @Suite(.serialized) struct RobustnessTests {
-        /// Starts the plugin paused at `step` (LINKCAPS_TEST_PAUSE_AT) and waits until it says so.
-        func startPaused(_ step: String, _ command: String, config: String, netns: String) -> (Process, Pipe, Bool) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: pluginPath)
-            process.environment = ["CNI_COMMAND": command, "CNI_CONTAINERID": "c1", "CNI_IFNAME": "net1", "CNI_NETNS": netns,
-                                   "CNI_PATH": "/usr/lib/cni", "LINKCAPS_STATE_DIR": Lab.stateDir, "LINKCAPS_CACHE_DIR": Lab.cacheDir,
-                                   "LINKCAPS_TEST_PAUSE_AT": step]
-            let input = Pipe(), output = Pipe(), errors = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = errors
-            try! process.run()
-            input.fileHandleForWriting.write(Data(config.utf8))
-            try? input.fileHandleForWriting.close()
-            var said = Data()
-            let deadline = Date().addingTimeInterval(10)
-            while Date() < deadline, !String(decoding: said, as: UTF8.self).contains("paused at \(step)"), process.isRunning {
-                said += errors.fileHandleForReading.availableData
-            }
-            return (process, output, String(decoding: said, as: UTF8.self).contains("paused at \(step)"))
-        }
-
         /// Kills the plugin with -9 where it paused.
-        func killAt(_ step: String, _ command: String, config: String, netns: String) -> Bool {
-            let (process, _, paused) = startPaused(step, command, config: config, netns: netns)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return paused
+        func killAt(_ step: String, _ command: String, config: String, netns: String) throws -> Bool {
+            let paused = try PausedPlugin(step, command, config: config, netns: netns)
+            kill(paused.process.processIdentifier, SIGKILL)
+            paused.process.waitUntilExit()
+            return paused.reached
         }
 
         /// The wanted name is taken in the container after the pre-check (a race): the kernel moves the
@@ -41,18 +19,17 @@ extension Privileged {
         @Test func nameTakenAfterThePreCheckIsRecovered() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             let before = linkTable(only: device)
             let recorder = try HostRecorder()
             let index = ifindex(device)
-            let (process, output, paused) = startPaused("add.1", "ADD", config: conf(device), netns: ns)
-            #expect(paused)
+            let paused = try PausedPlugin("add.1", "ADD", config: conf(device), netns: ns)
+            #expect(paused.reached)
             sh("nsenter --net=\(ns) ip link add net1 type veth peer name lcr0")
-            kill(process.processIdentifier, SIGUSR1)
-            let answer = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 1 && answer.contains("EEXIST"), "\(answer)")
+            let run = paused.resume(SIGUSR1)
+            let answer = run.stdout
+            #expect(run.status == 1 && answer.contains("EEXIST"), "\(answer)")
             #expect(linkTable(only: device) == before, "back in the host as it was: \(answer)")
             #expect(Set(try recorder.names(index: index)).subtracting([device]).isEmpty, "the host saw only \(device)")
             #expect(try stateFiles().isEmpty)
@@ -64,8 +41,8 @@ extension Privileged {
         func killNineThenDelRestores(step: String, strategy: String?) throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device(mtu: 1400)
-            let ns = lab.namespace()
+            let device = try lab.device(mtu: 1400)
+            let ns = try lab.namespace()
             let before = linkTable(only: device)
             let config = conf(device, extra: strategy.map { ",\"strategy\":\"\($0)\"" } ?? "")
             if step.hasPrefix("del") {
@@ -73,7 +50,7 @@ extension Privileged {
                 // Something inside changes the MTU: DEL must restore it.
                 sh("nsenter --net=\(ns) ip link set net1 mtu 1300")
             }
-            #expect(killAt(step, step.hasPrefix("add") ? "ADD" : "DEL", config: config, netns: ns), "paused at \(step)")
+            #expect(try killAt(step, step.hasPrefix("add") ? "ADD" : "DEL", config: config, netns: ns), "paused at \(step)")
             let del = plugin("DEL", config, netns: ns)
             #expect(del.status == 0, "\(step): \(del.stdout)")
             #expect(linkTable(only: device) == before, "\(step) \(strategy ?? "auto"): the device is back as it was")
@@ -84,8 +61,8 @@ extension Privileged {
         @Test func thirtyTwoConcurrentAddsThenDels() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let devices = (0..<32).map { _ in lab.device() }
-            let namespaces = (0..<32).map { _ in lab.namespace() }
+            let devices = try (0..<32).map { _ in try lab.device() }
+            let namespaces = try (0..<32).map { _ in try lab.namespace() }
             let before = devices.map { linkTable(only: $0) }
             let lock = NSLock()
             var failures: [String] = []
@@ -106,19 +83,24 @@ extension Privileged {
         @Test func twoHundredCyclesLeakNothing() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             let before = linkTable(only: device)
-            let fdsBefore = openDescriptors(), mountsBefore = mounts()
-            var failures = 0
-            for _ in 0..<200 {
-                if plugin("ADD", conf(device), netns: ns).status != 0 { failures += 1 }
-                if plugin("DEL", conf(device), netns: ns).status != 0 { failures += 1 }
+            let mountsBefore = mounts()
+            let report = Lab.root + "/fd-report-cycles"
+            var failures: [String] = []
+            for cycle in 0..<200 {
+                for command in ["ADD", "DEL"] {
+                    let run = plugin(command, conf(device), netns: ns, env: ["LINKCAPS_TEST_FD_REPORT": report])
+                    if run.status != 0 { failures.append("\(command) \(cycle): \(run.stdout)") }
+                    // The plugin's own descriptors as it exits: anything it opened and kept is a leak.
+                    let kept = try keptDescriptors(report)
+                    if !kept.isEmpty { failures.append("\(command) \(cycle) kept \(kept)") }
+                }
             }
-            #expect(failures == 0)
+            #expect(failures.isEmpty, "\(failures.prefix(5))")
             #expect(linkTable(only: device) == before)
             #expect(try stateFiles().isEmpty)
-            #expect(openDescriptors() <= fdsBefore + 2, "descriptors of the test process")
             #expect(mounts() == mountsBefore, "no namespace left mounted")
         }
 
@@ -126,8 +108,8 @@ extension Privileged {
         @Test func delUndoesWhatTheContainerChanged() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             let before = linkTable(only: device)
             #expect(plugin("ADD", conf(device), netns: ns).status == 0)
             sh("nsenter --net=\(ns) sh -c 'ip link set net1 down; ip link set net1 address 02:11:22:33:44:55 mtu 1280 name inner0'")
@@ -140,8 +122,8 @@ extension Privileged {
         @Test func delIsIdempotentAndFindsReturnedDevices() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
-            let device = lab.device()
-            let ns = lab.namespace()
+            let device = try lab.device()
+            let ns = try lab.namespace()
             #expect(plugin("DEL", conf(device), netns: ns).status == 0, "DEL before any ADD")
             #expect(plugin("ADD", conf(device), netns: ns).status == 0)
             #expect(plugin("DEL", conf(device), netns: ns).status == 0)
@@ -164,6 +146,11 @@ func stateFiles() throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: Lab.stateDir).filter { $0.hasSuffix(".json") && $0.hasPrefix("lctest_") }
 }
 
-func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
-
-func mounts() -> Int { Int(sh("grep -c nsfs /proc/self/mountinfo").output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1 }
+/// Namespace mounts under the test root (ours only: other test runs on the same host mount their own).
+func mounts() -> Int {
+    let table = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+    return table.split(separator: "\n").filter { line in
+        let fields = line.split(separator: " ")
+        return fields.count > 4 && fields[4].hasPrefix(Lab.root + "/") && line.contains(" nsfs ")
+    }.count
+}

@@ -22,14 +22,14 @@ enum Support {
 
     final class Marker {}
 
-    /// Runs a program in the package root; returns (status, stdout, stderr).
+    /// Runs a program in the package root (or `directory`); returns (status, stdout, stderr).
     @discardableResult
     static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil,
-                    environment: [String: String]? = nil) throws -> (Int32, String, String) {
+                    environment: [String: String]? = nil, directory: URL? = nil) throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
+        process.currentDirectoryURL = directory ?? packageRoot
         if let environment { process.environment = environment }
         // Output goes to files, so neither side can block on a full pipe while stdin is written.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("linkcaps-run-\(UUID().uuidString)")

@@ -25,10 +25,17 @@ struct CommandLineTests {
         #expect(result.stdout.contains("throwaway link:"))
     }
 
+    /// Runs the built CLI as uid 65534 (`before` goes in front of it: unshare …), from a copy it can reach:
+    /// the repository may be in a folder only root can enter.
+    func runUnprivileged(_ before: [String], _ arguments: [String]) throws -> Subprocess {
+        let copy = try UnprivilegedCopy(of: BuiltBinary.linkcaps)
+        defer { copy.remove() }
+        return try Subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + before + [copy.path] + arguments)
+    }
+
     @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))
     func withoutPrivilegeSaysWhyAndFails() throws {
-        let result = try Subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                         BuiltBinary.linkcaps, "probe", "--no-cache"])
+        let result = try runUnprivileged([], ["probe", "--no-cache"])
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
         let lines = result.stderr.split(separator: "\n")
@@ -38,8 +45,7 @@ struct CommandLineTests {
 
     @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))
     func rootlessInsideAUserAndNetworkNamespace() throws {
-        let result = try Subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                                         "unshare", "-Ur", "--net", BuiltBinary.linkcaps, "probe", "--json", "--no-cache"])
+        let result = try runUnprivileged(["unshare", "-Ur", "--net"], ["probe", "--json", "--no-cache"])
         try #require(result.status == 0, "\(result.stderr)")
         let report = try Report.decode(Data(result.stdout.utf8))
         #expect(report.probe.privileged == false)

@@ -30,7 +30,11 @@ public func readLines(_ path: String) throws -> [String] {
     return lines
 }
 
-public struct POSIXFailure: Error { public let path: String; public let code: Int32 }
+public struct POSIXFailure: Error {
+    public let path: String
+    public let code: Int32
+    public init(path: String, code: Int32) { self.path = path; self.code = code }
+}
 
 extension String {
     public func trimmingCharacters(in set: Set<Character>) -> String {

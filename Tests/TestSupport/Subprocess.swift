@@ -32,3 +32,30 @@ public enum BuiltBinary {
         return debug
     }
 }
+
+/// A copy of a built binary that an unprivileged user can run: the repository may sit in a folder only
+/// root can enter (a clone in /root is mode 0700), which the user cannot traverse. The copy lives in a
+/// fresh private directory (0711: enterable, not listable) and is removed by `remove()`.
+public struct UnprivilegedCopy {
+    public let directory: String
+    public let path: String
+
+    public init(of binary: String) throws {
+        var template = Array("/tmp/linkcaps-unprivileged.XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw POSIXFailure(path: "/tmp/linkcaps-unprivileged.XXXXXX", code: errno)
+        }
+        directory = String(cString: made)
+        path = directory + "/" + (binary.split(separator: "/").last.map(String.init) ?? "binary")
+        do {
+            guard chmod(directory, 0o711) == 0 else { throw POSIXFailure(path: directory, code: errno) }
+            try FileManager.default.copyItem(atPath: binary, toPath: path)
+            guard chmod(path, 0o755) == 0 else { throw POSIXFailure(path: path, code: errno) }
+        } catch {
+            remove()
+            throw error
+        }
+    }
+
+    public func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}

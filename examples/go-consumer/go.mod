@@ -1,0 +1,3 @@
+module linkcaps.invalid/go-consumer
+
+go 1.19
