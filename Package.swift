@@ -35,7 +35,8 @@ let package = Package(
         .target(name: "SystemCalls", swiftSettings: swift5),
         .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift5),
         .target(name: "Namespaces", dependencies: ["CShims", "Netlink"], swiftSettings: swift5),
-        .target(name: "Capabilities", swiftSettings: swift5),
+        // The vocabulary and the report format, with its one reader (strict JSON walked along Report's shape).
+        .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift5),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
         // JSON string escapes, shared by the plugin's reader and the audit's scanner (both avoid Foundation).
@@ -54,7 +55,7 @@ let package = Package(
         .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Probe", "Namespaces", "Netlink"],
                 swiftSettings: swift5),
         .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "Netlink"], swiftSettings: swift5),
-        .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Probe", "Capabilities"],
+        .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
                           path: "Benchmarks/linkcaps-bench", swiftSettings: swift5),
         .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Probe"],
                     swiftSettings: swift5),
@@ -78,6 +79,7 @@ let package = Package(
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift5),
+        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift5),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift5),
         .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport",

@@ -12,7 +12,7 @@ public enum InterfaceDriver {
         let answer: Result<lc_drvinfo, ErrnoCode>
         if let namespace {
             do { answer = try namespace.run(ask) } catch {
-                return HostFacts.Interface(name: name, source: "none", note: "cannot enter namespace: \(error)")
+                return HostFacts.Interface(name: name, source: .none, note: "cannot enter namespace: \(error)")
             }
         } else {
             answer = ask()
@@ -22,15 +22,15 @@ public enum InterfaceDriver {
             let driver = field(&info.driver)
             var result = HostFacts.Interface(name: name, driver: driver, driverVersion: field(&info.version),
                                              firmwareVersion: field(&info.fw_version), busInfo: field(&info.bus_info),
-                                             module: nil, source: "ethtool")
+                                             module: nil, source: .ethtool)
             result.module = namespace == nil ? sysfsModule(name) ?? driver : driver
             return result
         case .failure(let code):
             guard namespace == nil, let driver = sysfsDriver(name) else {
-                return HostFacts.Interface(name: name, source: "none",
+                return HostFacts.Interface(name: name, source: .none,
                                            note: "ETHTOOL_GDRVINFO: \(errnoName(code.value))")
             }
-            return HostFacts.Interface(name: name, driver: driver, module: sysfsModule(name) ?? driver, source: "sysfs",
+            return HostFacts.Interface(name: name, driver: driver, module: sysfsModule(name) ?? driver, source: .sysfs,
                                        note: "ETHTOOL_GDRVINFO: \(errnoName(code.value))")
         }
     }

@@ -44,7 +44,7 @@ struct ThisMachineFactsTests {
         // lo has no ethtool driver info and no sysfs device: the answer says so instead of guessing.
         let lo = InterfaceDriver.describe("lo")
         #expect(lo.name == "lo")
-        #expect(lo.source == "none" || lo.driver != nil)
+        #expect(lo.source == .none || lo.driver != nil)
     }
 
     @Test(.enabled(if: !hasModuleDatabase, "this machine has a module database: loading would really load a module"))
