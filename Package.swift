@@ -31,8 +31,10 @@ let package = Package(
         .systemLibrary(name: "CKmod", providers: [.apt(["libkmod-dev"])]),
         .target(name: "CShims", dependencies: ["CMnl"]),
 
-        // Errno, EINTR retries, whole reads and writes: the one place system calls are wrapped.
-        .target(name: "SystemCalls", swiftSettings: swift5),
+        // Errno, EINTR retries, whole reads and writes, privilege and the system's identity: the one place
+        // system calls are wrapped (CSystemCalls: capget, which glibc gives Swift no prototype for).
+        .target(name: "CSystemCalls"),
+        .target(name: "SystemCalls", dependencies: ["CSystemCalls"], swiftSettings: swift5),
         .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift5),
         .target(name: "Namespaces", dependencies: ["CShims", "Netlink"], swiftSettings: swift5),
         // The vocabulary and the report format, with its one reader (strict JSON walked along Report's shape).
@@ -52,12 +54,12 @@ let package = Package(
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
-        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Probe", "Namespaces", "Netlink"],
+        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "Netlink", "SystemCalls"],
                 swiftSettings: swift5),
         .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "Netlink"], swiftSettings: swift5),
         .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
                           path: "Benchmarks/linkcaps-bench", swiftSettings: swift5),
-        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Probe"],
+        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls"],
                     swiftSettings: swift5),
         .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe"],
                     swiftSettings: swift5),
@@ -72,9 +74,9 @@ let package = Package(
 
         // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "TestSupport"],
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", "TestSupport"],
                     swiftSettings: swift5),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "TestSupport"],
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", "TestSupport"],
                     swiftSettings: swift5),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift5),

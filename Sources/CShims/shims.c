@@ -9,7 +9,6 @@
 #include <net/if.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
-#include <linux/capability.h>
 #include <linux/nsfs.h>
 
 const int lc_clone_newnet = CLONE_NEWNET;
@@ -40,12 +39,3 @@ int lc_ethtool_drvinfo(int fd, const char *ifname, struct lc_drvinfo *out) {
 }
 
 int lc_gettid(void) { return (int)syscall(SYS_gettid); }
-
-int lc_effective_caps(uint64_t *out) {
-    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-    struct __user_cap_data_struct data[2];
-    memset(data, 0, sizeof data);
-    if (syscall(SYS_capget, &hdr, data) < 0) return -1;
-    *out = ((uint64_t)data[1].effective << 32) | data[0].effective;
-    return 0;
-}

@@ -1,6 +1,6 @@
 import Capabilities
 import Glibc
-import Netlink
+import SystemCalls
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

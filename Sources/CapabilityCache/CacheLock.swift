@@ -1,5 +1,5 @@
 import Glibc
-import Netlink
+import SystemCalls
 
 /// An exclusive flock on the key's lock file: the holder probes, the others wait and then read what it
 /// wrote. The lock dies with its holder (kill -9 included), so a crashed prober blocks nobody.

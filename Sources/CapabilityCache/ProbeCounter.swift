@@ -1,6 +1,6 @@
 import Capabilities
 import Glibc
-import Netlink
+import SystemCalls
 
 /// Test hook: with LINKCAPS_TEST_PROBE_COUNTER=<path>, every probe the cache runs appends one line
 /// "<probe id> <pid>" to that file (O_APPEND: concurrent processes never interleave a line). The number of

@@ -1,5 +1,5 @@
 import Glibc
-import Netlink
+import SystemCalls
 
 func errnoText(_ value: Int32) -> String {
     Errno(value).description

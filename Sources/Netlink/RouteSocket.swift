@@ -1,6 +1,7 @@
 import CMnl
 import CShims
 import Glibc
+import SystemCalls
 
 /// An rtnetlink socket. It stays bound to the network namespace of the thread that opened it, which it
 /// remembers by cookie; requests are answered in that namespace only.

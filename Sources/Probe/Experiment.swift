@@ -1,5 +1,6 @@
 import Capabilities
 import Netlink
+import SystemCalls
 
 /// A named experiment: what it means for a host-device plugin, version notes for explanations, and the
 /// function that runs it on a fresh lab. Adding a capability is adding one of these.

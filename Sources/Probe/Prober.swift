@@ -2,6 +2,7 @@ import Capabilities
 import Glibc
 import Namespaces
 import Netlink
+import SystemCalls
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else

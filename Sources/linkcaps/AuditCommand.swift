@@ -1,7 +1,7 @@
 import ArgumentParser
 import Glibc
-import Netlink
 import Matrix
+import SystemCalls
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,11 +1,11 @@
 import ArgumentParser
+import SystemCalls
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 import Glibc
-import Netlink
 import Matrix
 
 /// The file reading `matrix` and `audit` share (Matrix itself does no I/O).

@@ -3,7 +3,7 @@ import Glibc
 import KernelFacts
 import Namespaces
 import Netlink
-import Probe
+import SystemCalls
 import Testing
 
 /// The driver behind an interface, asked where the interface lives: inside a scratch namespace through

@@ -2,6 +2,7 @@ import Capabilities
 import Glibc
 import KernelFacts
 import Probe
+import SystemCalls
 import Testing
 
 /// Facts of the machine the tests run on. Where there is no module database (this development machine:

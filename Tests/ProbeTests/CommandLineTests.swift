@@ -1,7 +1,7 @@
-import TestSupport
 import Capabilities
 import Foundation
 import Testing
+import TestSupport
 
 /// The built `linkcaps` binary, run as a user would.
 @Suite("linkcaps probe, the command")

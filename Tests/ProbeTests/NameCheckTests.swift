@@ -1,6 +1,7 @@
 import Capabilities
 import Netlink
 @testable import Probe
+import SystemCalls
 import Testing
 
 /// The verdict of name checks, from kernel answers written down: what 6.6+ and what 5.10 say (kernel-facts §3).
