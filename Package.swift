@@ -36,16 +36,16 @@ let package = Package(
         .target(name: "CSystemCalls"),
         .target(name: "SystemCalls", dependencies: ["CSystemCalls"], swiftSettings: swift5),
         .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift5),
-        .target(name: "Namespaces", dependencies: ["CShims", "Netlink"], swiftSettings: swift5),
+        .target(name: "Namespaces", dependencies: ["CShims", "Netlink", "SystemCalls"], swiftSettings: swift5),
         // The vocabulary and the report format, with its one reader (strict JSON walked along Report's shape).
         .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift5),
-        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
+        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls"], swiftSettings: swift5),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
-        // JSON string escapes, shared by the plugin's reader and the audit's scanner (both avoid Foundation).
+        // JSON string escapes, shared by the plugin's reader and the report reader's scanner (both avoid Foundation).
         .target(name: "JSONText", swiftSettings: swift5),
         // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
         // label names); FleetOutput holds the NFD file and its writer.
-        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "JSONText", "FleetOutput"], swiftSettings: swift5),
+        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift5),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "SystemCalls"], swiftSettings: swift5),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
@@ -54,9 +54,9 @@ let package = Package(
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
-        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "Netlink", "SystemCalls"],
+        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "SystemCalls"],
                 swiftSettings: swift5),
-        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "Netlink"], swiftSettings: swift5),
+        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls"], swiftSettings: swift5),
         .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
                           path: "Benchmarks/linkcaps-bench", swiftSettings: swift5),
         .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls"],
@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice",
+                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice", "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift5),
