@@ -4,6 +4,8 @@
 import PackageDescription
 
 let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+// Swift 6 language mode: complete data-race checking.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "linkcaps",
@@ -34,19 +36,19 @@ let package = Package(
         // Errno, EINTR retries, whole reads and writes, privilege and the system's identity: the one place
         // system calls are wrapped (CSystemCalls: capget, which glibc gives Swift no prototype for).
         .target(name: "CSystemCalls"),
-        .target(name: "SystemCalls", dependencies: ["CSystemCalls"], swiftSettings: swift5),
-        .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift5),
-        .target(name: "Namespaces", dependencies: ["CShims", "Netlink", "SystemCalls"], swiftSettings: swift5),
+        .target(name: "SystemCalls", dependencies: ["CSystemCalls"], swiftSettings: swift6),
+        .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift6),
+        .target(name: "Namespaces", dependencies: ["CShims", "Netlink", "SystemCalls"], swiftSettings: swift6),
         // The vocabulary and the report format, with its one reader (strict JSON walked along Report's shape).
-        .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift5),
-        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls"], swiftSettings: swift5),
-        .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
+        .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift6),
+        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls"], swiftSettings: swift6),
+        .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift6),
         // JSON string escapes, shared by the plugin's reader and the report reader's scanner (both avoid Foundation).
-        .target(name: "JSONText", swiftSettings: swift5),
+        .target(name: "JSONText", swiftSettings: swift6),
         // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
         // label names); FleetOutput holds the NFD file and its writer.
-        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift5),
-        .target(name: "FleetOutput", dependencies: ["Capabilities", "SystemCalls"], swiftSettings: swift5),
+        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift6),
+        .target(name: "FleetOutput", dependencies: ["Capabilities", "SystemCalls"], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
                 swiftSettings: swift5),
@@ -55,14 +57,14 @@ let package = Package(
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
         .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "SystemCalls"],
-                swiftSettings: swift5),
-        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls"], swiftSettings: swift5),
+                swiftSettings: swift6),
+        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls"], swiftSettings: swift6),
         .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
-                          path: "Benchmarks/linkcaps-bench", swiftSettings: swift5),
+                          path: "Benchmarks/linkcaps-bench", swiftSettings: swift6),
         .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls"],
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
         .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe"],
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
 
         .executableTarget(
             name: "linkcaps",
@@ -70,20 +72,20 @@ let package = Package(
                 "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice", "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swift5),
+            swiftSettings: swift6),
 
         // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", "TestSupport"],
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", "TestSupport"],
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
-                    exclude: ["Golden", "Fleet"], swiftSettings: swift5),
-        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift5),
-        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift5),
+                    exclude: ["Golden", "Fleet"], swiftSettings: swift6),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift6),
+        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
         .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport",
                                                             "CapabilityCache", "Capabilities", "Probe"],
                     exclude: ["LibCNIDriver"], swiftSettings: swift5),

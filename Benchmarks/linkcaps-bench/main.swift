@@ -37,7 +37,8 @@ struct Samples {
 }
 
 func fail(_ message: String) -> Never {
-    fputs("linkcaps-bench: \(message)\n", stderr)
+    let line = "linkcaps-bench: \(message)\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
     exit(2)
 }
 

@@ -5,6 +5,7 @@ import FleetOutput
 import Glibc
 import KernelFacts
 import Probe
+import SystemCalls
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -117,5 +118,5 @@ struct ProbeCommand: ParsableCommand {
 func printError(_ text: String) {
     var line = text
     if !line.hasSuffix("\n") { line += "\n" }
-    fputs(line, stderr)
+    line.withUTF8 { _ = writeAll(fd: 2, UnsafeRawBufferPointer($0)) }
 }
