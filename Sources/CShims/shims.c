@@ -27,9 +27,7 @@ int lc_ethtool_drvinfo(int fd, const char *ifname, struct lc_drvinfo *out) {
     info.cmd = ETHTOOL_GDRVINFO;
     strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
     ifr.ifr_data = (char *)&info;
-    int rc;
-    do { rc = ioctl(fd, SIOCETHTOOL, &ifr); } while (rc < 0 && errno == EINTR);
-    if (rc < 0) return -1;
+    if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) return -1;  // EINTR is retried by the Swift caller (SystemCalls)
     memcpy(out->driver, info.driver, sizeof out->driver);
     memcpy(out->version, info.version, sizeof out->version);
     memcpy(out->fw_version, info.fw_version, sizeof out->fw_version);

@@ -1,10 +1,6 @@
 import Glibc
 import SystemCalls
 
-func errnoText(_ value: Int32) -> String {
-    Errno(value).description
-}
-
 /// What may be trusted in the cache: a regular file or directory of ours that nobody else can write.
 func trustProblem(_ info: stat, expectDirectory: Bool) -> String? {
     let type = info.st_mode & S_IFMT

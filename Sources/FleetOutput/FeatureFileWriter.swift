@@ -4,12 +4,15 @@ import SystemCalls
 /// Writes a feature file so that nfd-worker never reads half of it: the text goes to ".NAME" in the same
 /// directory (NFD ignores dotfiles), is fsynced, then renamed over NAME (atomic within a filesystem).
 public enum FeatureFileWriter {
-    public struct Failure: Error, CustomStringConvertible {
-        public var description: String
+    /// A system call that failed, on which path, with its errno.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public var operation: String
+        public var errno: Errno
+        public var description: String { "\(operation): \(errno)" }
     }
 
     public static func write(_ text: String, directory: String = NFDFeatureFile.defaultDirectory,
-                             name: String = NFDFeatureFile.fileName) throws {
+                             name: String = NFDFeatureFile.fileName) throws(Failure) {
         let final = directory + "/" + name
         let temporary = directory + "/." + name
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
@@ -21,6 +24,6 @@ public enum FeatureFileWriter {
     }
 
     static func failure(_ what: String) -> Failure {
-        Failure(description: "\(what): \(String(cString: strerror(errno)))")
+        Failure(operation: what, errno: .current)
     }
 }
