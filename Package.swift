@@ -48,7 +48,7 @@ let package = Package(
         // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
         // label names); FleetOutput holds the NFD file and its writer.
         .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift6),
-        .target(name: "FleetOutput", dependencies: ["Capabilities", "SystemCalls"], swiftSettings: swift6),
+        .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls"], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
                 swiftSettings: swift5),

@@ -1,4 +1,5 @@
 import Capabilities
+import Policy
 
 /// A Kubernetes Node Feature Discovery local feature file: `name=value` lines that nfd-worker's `local`
 /// source reads from /etc/kubernetes/node-feature-discovery/features.d/ and turns into node labels
@@ -39,7 +40,8 @@ public enum NFDFeatureFile {
             guard !name.isEmpty else { continue }
             out += "\(prefix)\(name)=\(result.state.rawValue)\n"
         }
-        out += "\(prefix)\(strategyLabel)=\(report.holds(.moveSingleRequest) && report.holds(.moveSourceSeesOnlyOriginalName))\n"
+        // The policy's own rule (Strategy.inbound, without a name clash), not a copy of it.
+        out += "\(prefix)\(strategyLabel)=\(Strategy.preferredInbound(for: report) == .singleRequest)\n"
         return out
     }
 
