@@ -12,8 +12,8 @@ DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
 DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev \
                 python3-jsonschema python3-pip dpkg-dev podman runc busybox-static
 DEB_BENCH     = hyperfine gcc
-DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio
-DEB_GUEST     = $(DEB_OBSERVE) iproute2 jq containernetworking-plugins xz-utils
+DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio iproute2 jq
+DEB_GUEST     = $(DEB_OBSERVE) containernetworking-plugins xz-utils
 KERNEL       ?= linux-image-cloud-amd64
 # make install: linkcaps on the PATH, the plugin where CNI runtimes look for plugins (Debian's
 # containernetworking-plugins use /usr/lib/cni; containerd and CRI-O default to /opt/cni/bin).
@@ -24,8 +24,10 @@ CNI_BIN_DIR  ?= /usr/lib/cni
 DOCDIR       ?= $(PREFIX)/share/doc/linkcaps
 SCHEMADIR    ?= $(PREFIX)/share/linkcaps/schemas
 
-.PHONY: probe test bench build build-all install install-files deb observe guest-test deps-build deps-test deps-bench \
-        deps-observe deps-guest clean
+OBSERVE_LIST ?= matrix/observations/kernels.list
+
+.PHONY: probe test bench build build-all install install-files deb observe observe-all observe-fetch guest-test \
+        deps-build deps-test deps-bench deps-observe deps-guest clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -66,9 +68,17 @@ deb: build-all
 bench: deps-build deps-bench build
 	Benchmarks/run
 
-# Boot Debian kernels under QEMU and run the probe inside each: make observe KERNEL="pkg1 pkg2 ..."
+# Boot Debian kernels under QEMU, run the probe and the iproute2 witness inside each and check the probe's
+# footprint: make observe KERNEL="pkg1 pkg2 ..." [RECORD=1: write results that fail the checks anyway]
 observe: deps-build deps-observe build
-	scripts/observe $(KERNEL)
+	scripts/observe $(if $(RECORD),--record) $(KERNEL)
+
+# Every kernel of $(OBSERVE_LIST) (README: Observed kernels); observe-fetch downloads them only.
+observe-all: deps-build deps-observe build
+	scripts/observe $(if $(RECORD),--record) --list $(OBSERVE_LIST)
+
+observe-fetch: deps-observe
+	scripts/observe --fetch --list $(OBSERVE_LIST)
 
 # The plugin on real virtio-net PCI NICs in Debian kernels booted under QEMU (Tests/Guest); CI runs 5.10:
 #   make guest-test KERNEL="pkg1 pkg2 ..."

@@ -20,7 +20,7 @@ DK_BUILD=${DK_BUILD:-$DK_REPO/build}
 DK_SYSTEM_SOURCES=${DK_SYSTEM_SOURCES:-/etc/apt/sources.list.d/debian.sources}
 DK_CODENAME=${DK_CODENAME:-$(. /etc/os-release && echo "${VERSION_CODENAME:-bookworm}")}
 # Suites looked at privately; *-security ones go to the system's security URI, the rest to the main one.
-DK_PRIVATE_SUITES=${DK_PRIVATE_SUITES:-"$DK_CODENAME-backports trixie trixie-security sid experimental"}
+DK_PRIVATE_SUITES=${DK_PRIVATE_SUITES:-"bullseye bullseye-security $DK_CODENAME-backports trixie trixie-security trixie-backports sid experimental"}
 
 dk_log() { printf '%s\n' "$*" >&2; }
 dk_die() { dk_log "error: $*"; return 1; }
@@ -108,8 +108,12 @@ dk_download() {
   if ! record=$(apt-cache show --no-all-versions "$spec" 2>/dev/null) || [[ -z $record ]]; then
     dk_private_apt || return
     opts=("${DK_APT_OPTS[@]}")
-    record=$(apt-cache "${opts[@]}" show --no-all-versions "$spec" 2>/dev/null) \
-      || dk_die "package $spec not found in the system's suites nor in: $DK_PRIVATE_SUITES" || return
+    record=$(apt-cache "${opts[@]}" show --no-all-versions "$spec" 2>/dev/null) || record=""
+    # apt-cache exits 0 for a name it only knows as a dependency: no record means not in the archive.
+    if [[ -z $record ]]; then
+      [[ -n ${DK_MISSING_OK:-} ]] || dk_log "error: package $spec not found in the system's suites nor in: $DK_PRIVATE_SUITES"
+      return 1
+    fi
   fi
   name=$(sed -n 's/^Package: //p' <<<"$record" | head -1)
   version=$(sed -n 's/^Version: //p' <<<"$record" | head -1)
@@ -134,12 +138,20 @@ dk_kernel_deps() {
 }
 
 # Download SPEC and, transitively, the kernel packages it depends on. Prints one .deb path per line.
+# A dependency the archive does not hold is reported and skipped (trixie-backports' 6.18 images depend on a
+# linux-base-REL that was never published, although the image holds the kernel and its modules):
+# dk_prepare then decides whether what was downloaded is a complete kernel.
 dk_fetch() {
-  local -a queue=("$@") seen=()
-  local spec deb dep
+  local -a queue=("$1") seen=()
+  local spec deb dep first=1
   while ((${#queue[@]})); do
     spec=${queue[0]}; queue=("${queue[@]:1}")
-    deb=$(dk_download "$spec") || return
+    if ((first)); then deb=$(dk_download "$spec") || return 1
+    elif ! deb=$(DK_MISSING_OK=1 dk_download "$spec"); then
+      dk_log "note: dependency $spec could not be fetched (not in the archive?); going on without it"
+      continue
+    fi
+    first=0
     printf '%s\n' "$deb"
     while read -r dep; do
       [[ -n $dep ]] || continue

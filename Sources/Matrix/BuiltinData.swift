@@ -175,40 +175,111 @@ enum BuiltinData {
 """#
 
     static let observations: [(name: String, json: StaticString)] = [
-        ("6.1.0-47-cloud-amd64.json", #"""
+        ("5.10.0-30-cloud-amd64.json", #"""
 {
   "kernel": {
-    "release": "6.1.0-47-cloud-amd64",
-    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.170-3 (2026-05-08)",
-    "package": "linux-image-6.1.0-47-cloud-amd64",
-    "packageVersion": "6.1.170-3",
+    "release": "5.10.0-30-cloud-amd64",
+    "version": "#1 SMP Debian 5.10.218-1 (2024-06-01)",
+    "package": "linux-image-5.10.0-30-cloud-amd64",
+    "packageVersion": "5.10.218-1",
     "source": "debian"
   },
   "report": {
-    "bootId": "c9bd00bd-1a32-4447-bbd4-8880c196b3cc",
+    "bootId": "2bdbc76e-7f99-4513-9272-d5f9ceb43fa4",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 126.3,
-          "errno": 17,
-          "errnoName": "EEXIST",
-          "outcome": "still in source as lcp0",
+          "durationMs": 92.4,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
-          "source": [],
-          "target": []
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
         },
         "metadata": {
           "firstRelease": "v6.6",
           "upstreamCommit": "7663d522099e"
         },
-        "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "state": "unsupported",
+        "summary": "moved although its altname was taken in the target: in target as lcf0 (ifindex 3, DOWN); gone from source"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 58.4,
+          "durationMs": 142.8,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 17,
+              "errnoName": "EEXIST",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -242,15 +313,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
-        "state": "supported",
-        "summary": "the altname moved with the link"
+        "state": "unsupported",
+        "summary": "in the source lc-probe-altname0 resolves to lcf0 (ifindex 2); in the target lc-probe-altname0 does not resolve (ENODEV); in the source lc-probe-altname0 cannot be given to another link (EEXIST)"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 112,
+          "durationMs": 64.3,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
@@ -281,14 +352,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 136.6,
+          "durationMs": 55.7,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -296,13 +367,13 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
-              "name": "lcp0",
+              "name": "lcf0",
               "up": false
             },
             {
               "event": "DELLINK",
               "ifindex": 2,
-              "name": "lcp0",
+              "name": "lcf0",
               "newIfindex": 3,
               "newNetnsId": 0,
               "up": false
@@ -318,16 +389,89 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 56.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 16.8,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 134.9,
+          "durationMs": 68.2,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -340,7 +484,7 @@ enum BuiltinData {
               "event": "DELLINK",
               "ifindex": 2,
               "name": "lcp0",
-              "newIfindex": 4242,
+              "newIfindex": 2,
               "newNetnsId": 0,
               "up": false
             }
@@ -348,28 +492,28 @@ enum BuiltinData {
           "target": [
             {
               "event": "NEWLINK",
-              "ifindex": 4242,
+              "ifindex": 2,
               "name": "lcp0",
               "up": false
             },
             {
               "event": "NEWLINK",
-              "ifindex": 4242,
+              "ifindex": 2,
               "name": "lcf0",
               "up": false
             }
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
-        "state": "supported",
-        "summary": "arrived with the requested ifindex 4242"
+        "state": "unsupported",
+        "summary": "arrived with ifindex 2, not 4242"
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 319.8,
+          "durationMs": 103,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -405,14 +549,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 128.5,
+          "durationMs": 56.7,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -442,6 +586,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 55.7,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
               "name": "lcf0",
               "up": false
             }
@@ -449,14 +630,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
-        "state": "supported",
-        "summary": "the source saw only lcp0 (2 events)"
+        "state": "unsupported",
+        "summary": "the source saw other names: lcf0"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 103.2,
+          "durationMs": 71,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -492,14 +673,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 100.6,
+          "durationMs": 59.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -541,14 +722,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 45.4,
+          "durationMs": 16.1,
           "errno": 16,
           "errnoName": "EBUSY",
           "outcome": "in source as lcp0, UP",
@@ -556,7 +737,2191 @@ enum BuiltinData {
           "source": []
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "unsupported",
+        "summary": "renaming an UP link is refused: EBUSY"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 5.10.218-1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/5.10.0-30-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/5.10.0-30-cloud-amd64/kernel/drivers/net/dummy.ko",
+          "state": "live",
+          "vermagic": "5.10.0-30-cloud-amd64 SMP mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/5.10.0-30-cloud-amd64/kernel/drivers/net/veth.ko",
+          "state": "loadable",
+          "vermagic": "5.10.0-30-cloud-amd64 SMP mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/5.10.0-30-cloud-amd64/kernel/drivers/net/ifb.ko",
+          "state": "loadable",
+          "vermagic": "5.10.0-30-cloud-amd64 SMP mod_unload modversions "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "5.10.0-30-cloud-amd64",
+      "version": "#1 SMP Debian 5.10.218-1 (2024-06-01)"
+    },
+    "probe": {
+      "durationMs": 975.1,
+      "id": "bb084ff7-ce53-4a3c-89bd-a83011458300",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:49:20Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "unsupported",
+        "detail": "S saw another name for ifindex 10: NEW lcf0, DEL lcf0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "unsupported",
+        "detail": "an UP lcp0 renamed in place: refused: RTNETLINK answers: Device or resource busy"
+      },
+      "altname.followsMove": {
+        "state": "unsupported",
+        "detail": "lc-probe-altname0 after the move: in S elsewhere 10 lcf0; in T absent (lcf0 is ifindex 10); given to a new link in S: refused: RTNETLINK answers: File exists"
+      },
+      "altname.clashRejected": {
+        "state": "unsupported",
+        "detail": "the link left S although T's lcq0 holds its altname: request ok; lc-probe-altname0 then: in S elsewhere 10 lcf0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "unsupported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 10 (it was 10): IFLA_NEW_IFINDEX ignored"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: RTNETLINK answers: Invalid argument"
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("5.10.0-43-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "5.10.0-43-cloud-amd64",
+    "version": "#1 SMP Debian 5.10.251-5 (2026-05-15)",
+    "package": "linux-image-5.10.0-43-cloud-amd64",
+    "packageVersion": "5.10.251-5",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "b7848175-e2ca-4aa4-89a6-3671cf21b1ee",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 114,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "unsupported",
+        "summary": "moved although its altname was taken in the target: in target as lcf0 (ifindex 3, DOWN); gone from source"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 104.7,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 17,
+              "errnoName": "EEXIST",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "unsupported",
+        "summary": "in the source lc-probe-altname0 resolves to lcf0 (ifindex 2); in the target lc-probe-altname0 does not resolve (ENODEV); in the source lc-probe-altname0 cannot be given to another link (EEXIST)"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 67.4,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 45.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 76.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 8.5,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 49.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "unsupported",
+        "summary": "arrived with ifindex 2, not 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 97,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 101.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 56.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "unsupported",
+        "summary": "the source saw other names: lcf0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 78.3,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 52,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 11.3,
+          "errno": 16,
+          "errnoName": "EBUSY",
+          "outcome": "in source as lcp0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": []
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "unsupported",
+        "summary": "renaming an UP link is refused: EBUSY"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 5.10.251-5",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/5.10.0-43-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/5.10.0-43-cloud-amd64/kernel/drivers/net/dummy.ko",
+          "state": "live",
+          "vermagic": "5.10.0-43-cloud-amd64 SMP mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/5.10.0-43-cloud-amd64/kernel/drivers/net/veth.ko",
+          "state": "loadable",
+          "vermagic": "5.10.0-43-cloud-amd64 SMP mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/5.10.0-43-cloud-amd64/kernel/drivers/net/ifb.ko",
+          "state": "loadable",
+          "vermagic": "5.10.0-43-cloud-amd64 SMP mod_unload modversions "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "5.10.0-43-cloud-amd64",
+      "version": "#1 SMP Debian 5.10.251-5 (2026-05-15)"
+    },
+    "probe": {
+      "durationMs": 988,
+      "id": "c107c370-bcda-4119-a223-26bf5aa950de",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:49:35Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "unsupported",
+        "detail": "S saw another name for ifindex 10: NEW lcf0, DEL lcf0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "unsupported",
+        "detail": "an UP lcp0 renamed in place: refused: RTNETLINK answers: Device or resource busy"
+      },
+      "altname.followsMove": {
+        "state": "unsupported",
+        "detail": "lc-probe-altname0 after the move: in S elsewhere 10 lcf0; in T absent (lcf0 is ifindex 10); given to a new link in S: refused: RTNETLINK answers: File exists"
+      },
+      "altname.clashRejected": {
+        "state": "unsupported",
+        "detail": "the link left S although T's lcq0 holds its altname: request ok; lc-probe-altname0 then: in S elsewhere 10 lcf0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "unsupported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 10 (it was 10): IFLA_NEW_IFINDEX ignored"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: RTNETLINK answers: Invalid argument"
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("5.10.0-46-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "5.10.0-46-cloud-amd64",
+    "version": "#1 SMP Debian 5.10.262-1 (2026-07-31)",
+    "package": "linux-image-5.10.0-46-cloud-amd64",
+    "packageVersion": "5.10.262-1",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "d676a6c7-6899-4625-ac69-2c2d06d605d6",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 102.9,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "unsupported",
+        "summary": "moved although its altname was taken in the target: in target as lcf0 (ifindex 3, DOWN); gone from source"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 121.1,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 17,
+              "errnoName": "EEXIST",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "unsupported",
+        "summary": "in the source lc-probe-altname0 resolves to lcf0 (ifindex 2); in the target lc-probe-altname0 does not resolve (ENODEV); in the source lc-probe-altname0 cannot be given to another link (EEXIST)"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 35.4,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 35.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 55.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 23.8,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 74.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "unsupported",
+        "summary": "arrived with ifindex 2, not 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 100.7,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 52,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 45.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "unsupported",
+        "summary": "the source saw other names: lcf0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 49.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 62.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 29.1,
+          "errno": 16,
+          "errnoName": "EBUSY",
+          "outcome": "in source as lcp0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": []
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "unsupported",
+        "summary": "renaming an UP link is refused: EBUSY"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 5.10.262-1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/5.10.0-46-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/5.10.0-46-cloud-amd64/kernel/drivers/net/dummy.ko",
+          "state": "live",
+          "vermagic": "5.10.0-46-cloud-amd64 SMP mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/5.10.0-46-cloud-amd64/kernel/drivers/net/veth.ko",
+          "state": "loadable",
+          "vermagic": "5.10.0-46-cloud-amd64 SMP mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/5.10.0-46-cloud-amd64/kernel/drivers/net/ifb.ko",
+          "state": "loadable",
+          "vermagic": "5.10.0-46-cloud-amd64 SMP mod_unload modversions "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "5.10.0-46-cloud-amd64",
+      "version": "#1 SMP Debian 5.10.262-1 (2026-07-31)"
+    },
+    "probe": {
+      "durationMs": 894.5,
+      "id": "23cef39a-f027-4779-9109-7f24b86d180f",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:49:50Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "unsupported",
+        "detail": "S saw another name for ifindex 10: NEW lcf0, DEL lcf0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "unsupported",
+        "detail": "an UP lcp0 renamed in place: refused: RTNETLINK answers: Device or resource busy"
+      },
+      "altname.followsMove": {
+        "state": "unsupported",
+        "detail": "lc-probe-altname0 after the move: in S elsewhere 10 lcf0; in T absent (lcf0 is ifindex 10); given to a new link in S: refused: RTNETLINK answers: File exists"
+      },
+      "altname.clashRejected": {
+        "state": "unsupported",
+        "detail": "the link left S although T's lcq0 holds its altname: request ok; lc-probe-altname0 then: in S elsewhere 10 lcf0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "unsupported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 10 (it was 10): IFLA_NEW_IFINDEX ignored"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: RTNETLINK answers: Invalid argument"
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("6.1.0-47-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "6.1.0-47-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.170-3 (2026-05-08)",
+    "package": "linux-image-6.1.0-47-cloud-amd64",
+    "packageVersion": "6.1.170-3",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "713342be-b041-4255-a492-0e7f66801887",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 45,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "still in source as lcp0",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [],
+          "target": []
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "supported",
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 95.6,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "supported",
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 73.8,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 59.7,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 72.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 16.5,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 59.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 4242,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "supported",
+        "summary": "arrived with the requested ifindex 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 178.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 87.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 81.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 66.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 73.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 28.3,
+          "errno": 16,
+          "errnoName": "EBUSY",
+          "outcome": "in source as lcp0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": []
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "unsupported",
@@ -602,17 +2967,17 @@ enum BuiltinData {
       "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.170-3 (2026-05-08)"
     },
     "probe": {
-      "durationMs": 1707,
-      "id": "c1782f10-4020-485d-9eb1-3430b82c25e5",
+      "durationMs": 1097,
+      "id": "92c7388a-7838-459c-9bfa-36411f3dc146",
       "linkKind": "dummy",
       "linkKindNotes": {
-        "dummy": "loaded: loaded dummy"
+        "dummy": "loaded: loaded dummy (numdummies=0)"
       },
       "modulesLoaded": [
         "dummy"
       ],
       "privileged": true,
-      "startedAt": "2026-11-29T04:35:36Z"
+      "startedAt": "2026-12-03T10:50:04Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -620,6 +2985,113 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "unsupported",
+        "detail": "an UP lcp0 renamed in place: refused: RTNETLINK answers: Device or resource busy"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: RTNETLINK answers: File exists; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: RTNETLINK answers: Invalid argument"
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
   }
 }
 
@@ -634,13 +3106,31 @@ enum BuiltinData {
     "source": "debian"
   },
   "report": {
-    "bootId": "a8b27828-95a0-48b1-9018-960c2861d355",
+    "bootId": "277428ba-28c2-47d7-bef0-20fa215c0710",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 49.2,
+          "durationMs": 40.9,
           "errno": 17,
           "errnoName": "EEXIST",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -651,13 +3141,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 113.1,
+          "durationMs": 78.4,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -691,15 +3207,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 159.7,
+          "durationMs": 45.3,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
@@ -730,14 +3246,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 101.7,
+          "durationMs": 56,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -767,14 +3283,87 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 50.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 7.4,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 118.4,
+          "durationMs": 146.7,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -810,7 +3399,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -818,7 +3407,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 316.1,
+          "durationMs": 138.6,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -854,14 +3443,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 97,
+          "durationMs": 84,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -891,6 +3480,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 80.7,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
               "name": "lcf0",
               "up": false
             }
@@ -898,14 +3524,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 107.8,
+          "durationMs": 103.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -941,14 +3567,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 156.9,
+          "durationMs": 73.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -990,14 +3616,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 35.1,
+          "durationMs": 16.2,
           "errno": 16,
           "errnoName": "EBUSY",
           "outcome": "in source as lcp0, UP",
@@ -1005,7 +3631,7 @@ enum BuiltinData {
           "source": []
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "unsupported",
@@ -1051,17 +3677,17 @@ enum BuiltinData {
       "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)"
     },
     "probe": {
-      "durationMs": 1616.4,
-      "id": "ac250f66-7127-4a2e-bb03-3a1278ffed0a",
+      "durationMs": 1026.8,
+      "id": "6d19af2c-28da-47dd-9725-6986d9a0f536",
       "linkKind": "dummy",
       "linkKindNotes": {
-        "dummy": "loaded: loaded dummy"
+        "dummy": "loaded: loaded dummy (numdummies=0)"
       },
       "modulesLoaded": [
         "dummy"
       ],
       "privileged": true,
-      "startedAt": "2026-11-29T04:17:35Z"
+      "startedAt": "2026-12-03T10:50:23Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -1069,6 +3695,113 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "unsupported",
+        "detail": "an UP lcp0 renamed in place: refused: RTNETLINK answers: Device or resource busy"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: RTNETLINK answers: File exists; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: RTNETLINK answers: Invalid argument"
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
   }
 }
 
@@ -1083,13 +3816,31 @@ enum BuiltinData {
     "source": "debian"
   },
   "report": {
-    "bootId": "233d4f67-822f-472e-87d7-d5992a3bcd9f",
+    "bootId": "30180003-d411-48e1-9efb-756135915742",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 28.1,
+          "durationMs": 21.4,
           "errno": 17,
           "errnoName": "EEXIST",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -1100,13 +3851,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 85.7,
+          "durationMs": 104,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -1140,15 +3917,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 90.9,
+          "durationMs": 71.3,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
@@ -1179,14 +3956,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 55.9,
+          "durationMs": 78.8,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1216,14 +3993,87 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 94.1,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 10.8,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 50.1,
+          "durationMs": 74.6,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -1259,7 +4109,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -1267,7 +4117,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 137.3,
+          "durationMs": 154,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1303,14 +4153,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 59.6,
+          "durationMs": 123.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1340,6 +4190,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 47.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
               "name": "lcf0",
               "up": false
             }
@@ -1347,14 +4234,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 57.4,
+          "durationMs": 65.6,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1390,14 +4277,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 82.1,
+          "durationMs": 95.5,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1439,14 +4326,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 28.6,
+          "durationMs": 30.5,
           "errno": 0,
           "outcome": "in source as lcf0, UP",
           "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
@@ -1460,7 +4347,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "supported",
@@ -1506,17 +4393,17 @@ enum BuiltinData {
       "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.12.107-1 (2026-08-29)"
     },
     "probe": {
-      "durationMs": 909.5,
-      "id": "eb0a2cdb-f31c-4d72-853b-604f4b253b7e",
+      "durationMs": 1211.1,
+      "id": "cebd3653-9400-48e6-ba8e-92d4c3b5d739",
       "linkKind": "dummy",
       "linkKindNotes": {
-        "dummy": "loaded: loaded dummy"
+        "dummy": "loaded: loaded dummy (numdummies=0)"
       },
       "modulesLoaded": [
         "dummy"
       ],
       "privileged": true,
-      "startedAt": "2026-11-29T04:36:25Z"
+      "startedAt": "2026-12-03T10:57:58Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -1524,6 +4411,113 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: RTNETLINK answers: File exists; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: RTNETLINK answers: Invalid argument"
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
   }
 }
 
@@ -1538,14 +4532,32 @@ enum BuiltinData {
     "source": "debian"
   },
   "report": {
-    "bootId": "1a58be9b-32cf-451c-86df-0be060392cb0",
+    "bootId": "4acfe4e7-59cb-4fb4-9e42-12263fdded07",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 84.1,
+          "durationMs": 11.7,
           "errno": 17,
           "errnoName": "EEXIST",
           "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -1556,13 +4568,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 225.1,
+          "durationMs": 80,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -1596,15 +4634,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 108.5,
+          "durationMs": 69.5,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
@@ -1635,14 +4673,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 197.1,
+          "durationMs": 88.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1672,14 +4710,88 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 78.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 20.4,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 124.2,
+          "durationMs": 89.2,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -1715,7 +4827,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -1723,7 +4835,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 273,
+          "durationMs": 114.6,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1759,14 +4871,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 121.8,
+          "durationMs": 71.4,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1796,6 +4908,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 78.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
               "name": "lcf0",
               "up": false
             }
@@ -1803,14 +4952,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 109.9,
+          "durationMs": 63,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1846,14 +4995,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 121.8,
+          "durationMs": 71,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -1895,14 +5044,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 47.9,
+          "durationMs": 37.5,
           "errno": 0,
           "outcome": "in source as lcf0, UP",
           "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
@@ -1916,7 +5065,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "supported",
@@ -1962,17 +5111,17 @@ enum BuiltinData {
       "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.12.117-1~deb12u1 (2026-11-14)"
     },
     "probe": {
-      "durationMs": 1762.4,
-      "id": "afd0aab5-aa86-4f10-8f83-15f9f1fc123e",
+      "durationMs": 1108,
+      "id": "9c0e03f7-5010-4c8c-a7e8-20caf478994f",
       "linkKind": "dummy",
       "linkKindNotes": {
-        "dummy": "loaded: loaded dummy"
+        "dummy": "loaded: loaded dummy (numdummies=0)"
       },
       "modulesLoaded": [
         "dummy"
       ],
       "privileged": true,
-      "startedAt": "2026-11-29T04:17:49Z"
+      "startedAt": "2026-12-03T10:50:41Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -1980,27 +5129,153 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
   }
 }
 
 """#),
-        ("6.12.96+deb13-cloud-amd64.json", #"""
+        ("6.12.118+deb13-cloud-amd64.json", #"""
 {
   "kernel": {
-    "release": "6.12.96+deb13-cloud-amd64",
-    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.12.96-1 (2026-07-20)",
-    "package": "linux-image-6.12.96+deb13-cloud-amd64",
-    "packageVersion": "6.12.96-1",
+    "release": "6.12.118+deb13-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.12.118-1 (2026-11-20)",
+    "package": "linux-image-6.12.118+deb13-cloud-amd64",
+    "packageVersion": "6.12.118-1",
     "source": "debian"
   },
   "report": {
-    "bootId": "90e0cbe2-9a0e-4928-b41c-bada398d8e79",
+    "bootId": "3e1a1811-3e3a-46e5-9378-4e411d86ef03",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 74,
+          "durationMs": 14,
           "errno": 17,
           "errnoName": "EEXIST",
+          "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -2011,13 +5286,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 96.6,
+          "durationMs": 47.8,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -2051,15 +5352,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 111.5,
+          "durationMs": 57.1,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
@@ -2090,14 +5391,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 173.8,
+          "durationMs": 57.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -2127,14 +5428,88 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 63.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 23.4,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 139.4,
+          "durationMs": 49.7,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -2170,7 +5545,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -2178,7 +5553,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 200.3,
+          "durationMs": 126.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -2214,14 +5589,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 114.9,
+          "durationMs": 98,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -2251,6 +5626,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 52.3,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
               "name": "lcf0",
               "up": false
             }
@@ -2258,14 +5670,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 97.6,
+          "durationMs": 58.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -2301,14 +5713,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 81.5,
+          "durationMs": 73.6,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -2350,14 +5762,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 32.8,
+          "durationMs": 44.6,
           "errno": 0,
           "outcome": "in source as lcf0, UP",
           "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
@@ -2371,7 +5783,723 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "supported",
+        "summary": "renamed while UP"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 6.12.118-1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/6.12.118+deb13-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/6.12.118+deb13-cloud-amd64/kernel/drivers/net/dummy.ko.xz",
+          "state": "live",
+          "vermagic": "6.12.118+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/6.12.118+deb13-cloud-amd64/kernel/drivers/net/veth.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.12.118+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/6.12.118+deb13-cloud-amd64/kernel/drivers/net/ifb.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.12.118+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "6.12.118+deb13-cloud-amd64",
+      "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.12.118-1 (2026-11-20)"
+    },
+    "probe": {
+      "durationMs": 979.3,
+      "id": "333bfe03-9696-4b0d-88b1-6c42a0543966",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:54:28Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("6.12.96+deb13-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "6.12.96+deb13-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.12.96-1 (2026-07-20)",
+    "package": "linux-image-6.12.96+deb13-cloud-amd64",
+    "packageVersion": "6.12.96-1",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "7e506cf0-ca51-4d68-b232-56a01bdfc8ae",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 72.5,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "still in source as lcp0",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [],
+          "target": []
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "supported",
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 97.7,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "supported",
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 76.3,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 77.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 70,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "absent"
+          },
+          "durationMs": 19.1,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "unsupported",
+        "summary": "RTM_GETLINK of lo carries no IFLA_NETNS_IMMUTABLE; a move is refused only when tried (EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 80.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 4242,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "supported",
+        "summary": "arrived with the requested ifindex 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 149.3,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 81,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 76.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 91.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 104.1,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 18,
+          "errno": 0,
+          "outcome": "in source as lcf0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "supported",
@@ -2417,17 +6545,17 @@ enum BuiltinData {
       "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.12.96-1 (2026-07-20)"
     },
     "probe": {
-      "durationMs": 1359,
-      "id": "6377c72e-d664-4357-8327-7b41e0fffa6b",
+      "durationMs": 1251.3,
+      "id": "79fb9e9f-0c21-4405-a373-296f31cec2c0",
       "linkKind": "dummy",
       "linkKindNotes": {
-        "dummy": "loaded: loaded dummy"
+        "dummy": "loaded: loaded dummy (numdummies=0)"
       },
       "modulesLoaded": [
         "dummy"
       ],
       "privileged": true,
-      "startedAt": "2026-11-29T04:36:04Z"
+      "startedAt": "2026-12-03T10:50:59Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -2435,6 +6563,2267 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: RTNETLINK answers: File exists; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "unsupported",
+        "detail": "iproute2 7.3.0 -d link show lo: no netns-immutable (no IFLA_NETNS_IMMUTABLE=1); moving S's lo: RTNETLINK answers: Invalid argument"
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("6.16.12+deb13-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "6.16.12+deb13-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.16.12-1~bpo13+1 (2025-11-17)",
+    "package": "linux-image-6.16.12+deb13-cloud-amd64",
+    "packageVersion": "6.16.12-1~bpo13+1",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "1d430f70-f40b-48f6-9b11-3180c018165b",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 20.9,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "still in source as lcp0",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [],
+          "target": []
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "supported",
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 52.6,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "supported",
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 41.2,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 40.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 43.3,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 34.6,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 58,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 4242,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "supported",
+        "summary": "arrived with the requested ifindex 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 170.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 110.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 76.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 61.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 40.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 13.4,
+          "errno": 0,
+          "outcome": "in source as lcf0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "supported",
+        "summary": "renamed while UP"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 6.16.12-1~bpo13+1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/6.16.12+deb13-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/6.16.12+deb13-cloud-amd64/kernel/drivers/net/dummy.ko.xz",
+          "state": "live",
+          "vermagic": "6.16.12+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/6.16.12+deb13-cloud-amd64/kernel/drivers/net/veth.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.16.12+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/6.16.12+deb13-cloud-amd64/kernel/drivers/net/ifb.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.16.12+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "6.16.12+deb13-cloud-amd64",
+      "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.16.12-1~bpo13+1 (2025-11-17)"
+    },
+    "probe": {
+      "durationMs": 927.5,
+      "id": "78d839f6-fd09-46b4-b590-d20fc255bc1f",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:54:50Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("6.17.13+deb13-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "6.17.13+deb13-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.17.13-1~bpo13+1 (2025-12-28)",
+    "package": "linux-image-6.17.13+deb13-cloud-amd64",
+    "packageVersion": "6.17.13-1~bpo13+1",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "2ca1ed55-5803-47eb-af15-d16c6ec6e0fb",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 40.2,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "still in source as lcp0",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [],
+          "target": []
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "supported",
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 49.4,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "supported",
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 34.2,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 41.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 41.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 11.5,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 58.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 4242,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "supported",
+        "summary": "arrived with the requested ifindex 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 105.1,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 42.3,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 31.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 36.1,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 35.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 7.7,
+          "errno": 0,
+          "outcome": "in source as lcf0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "supported",
+        "summary": "renamed while UP"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 6.17.13-1~bpo13+1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/6.17.13+deb13-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/6.17.13+deb13-cloud-amd64/kernel/drivers/net/dummy.ko.xz",
+          "state": "live",
+          "vermagic": "6.17.13+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/6.17.13+deb13-cloud-amd64/kernel/drivers/net/veth.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.17.13+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/6.17.13+deb13-cloud-amd64/kernel/drivers/net/ifb.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.17.13+deb13-cloud-amd64 SMP preempt mod_unload modversions "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "6.17.13+deb13-cloud-amd64",
+      "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.17.13-1~bpo13+1 (2025-12-28)"
+    },
+    "probe": {
+      "durationMs": 717.2,
+      "id": "68e14839-ef5d-4d1a-be22-28d9371622b7",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:55:09Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("6.18.15+deb13-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "6.18.15+deb13-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.18.15-1~bpo13+1 (2026-03-12)",
+    "package": "linux-image-6.18.15+deb13-cloud-amd64",
+    "packageVersion": "6.18.15-1~bpo13+1",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "f6d8639f-9142-4fcd-b2f6-fba9ea9ab97c",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 14.5,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "still in source as lcp0",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [],
+          "target": []
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "supported",
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 78.3,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "supported",
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 69.5,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 45.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 76.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 16.7,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 78.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 4242,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "supported",
+        "summary": "arrived with the requested ifindex 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 110.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 59.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 43.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 55.1,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 32.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 28.5,
+          "errno": 0,
+          "outcome": "in source as lcf0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "supported",
+        "summary": "renamed while UP"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 6.18.15-1~bpo13+1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/6.18.15+deb13-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/6.18.15+deb13-cloud-amd64/kernel/drivers/net/dummy.ko.xz",
+          "state": "live",
+          "vermagic": "6.18.15+deb13-cloud-amd64 SMP preempt mod_unload "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/6.18.15+deb13-cloud-amd64/kernel/drivers/net/veth.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.18.15+deb13-cloud-amd64 SMP preempt mod_unload "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/6.18.15+deb13-cloud-amd64/kernel/drivers/net/ifb.ko.xz",
+          "state": "loadable",
+          "vermagic": "6.18.15+deb13-cloud-amd64 SMP preempt mod_unload "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "6.18.15+deb13-cloud-amd64",
+      "version": "#1 SMP PREEMPT_DYNAMIC Debian 6.18.15-1~bpo13+1 (2026-03-12)"
+    },
+    "probe": {
+      "durationMs": 895.3,
+      "id": "2777a4c5-6735-498c-bceb-5d8aa7253e09",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:55:26Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
   }
 }
 
@@ -2856,24 +9245,42 @@ enum BuiltinData {
   }
 }
 """#),
-        ("7.2.13+deb14-cloud-amd64.json", #"""
+        ("7.2.12+deb13-cloud-amd64.json", #"""
 {
   "kernel": {
-    "release": "7.2.13+deb14-cloud-amd64",
-    "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-10-28)",
-    "package": "linux-image-7.2.13+deb14-cloud-amd64",
-    "packageVersion": "7.2.13-1",
+    "release": "7.2.12+deb13-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.2.12-1~bpo13+1 (2026-11-04)",
+    "package": "linux-image-7.2.12+deb13-cloud-amd64",
+    "packageVersion": "7.2.12-1~bpo13+1",
     "source": "debian"
   },
   "report": {
-    "bootId": "c96867aa-2d2a-4698-945a-18fe974d0fd8",
+    "bootId": "9df43f48-1f12-4567-be3a-26639fdf5533",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 16.2,
+          "durationMs": 23.6,
           "errno": 17,
           "errnoName": "EEXIST",
           "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -2884,13 +9291,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 101.4,
+          "durationMs": 70.8,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -2924,15 +9357,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 72.8,
+          "durationMs": 61.2,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
@@ -2963,14 +9396,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 190,
+          "durationMs": 75.7,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3000,14 +9433,88 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 58.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 11.2,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 135.5,
+          "durationMs": 36.2,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -3043,7 +9550,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -3051,7 +9558,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 274.2,
+          "durationMs": 146.2,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3087,14 +9594,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 86.8,
+          "durationMs": 52.2,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3124,6 +9631,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 70.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
               "name": "lcf0",
               "up": false
             }
@@ -3131,14 +9675,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 101,
+          "durationMs": 93,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3174,14 +9718,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 96.8,
+          "durationMs": 46.6,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3223,14 +9767,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 43.4,
+          "durationMs": 38.2,
           "errno": 0,
           "outcome": "in source as lcf0, UP",
           "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
@@ -3244,7 +9788,725 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "supported",
+        "summary": "renamed while UP"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 7.2.12-1~bpo13+1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/7.2.12+deb13-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/7.2.12+deb13-cloud-amd64/kernel/drivers/net/dummy.ko.xz",
+          "state": "live",
+          "vermagic": "7.2.12+deb13-cloud-amd64 SMP preempt mod_unload "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/7.2.12+deb13-cloud-amd64/kernel/drivers/net/veth.ko.xz",
+          "state": "loadable",
+          "vermagic": "7.2.12+deb13-cloud-amd64 SMP preempt mod_unload "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/7.2.12+deb13-cloud-amd64/kernel/drivers/net/ifb.ko.xz",
+          "state": "loadable",
+          "vermagic": "7.2.12+deb13-cloud-amd64 SMP preempt mod_unload "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "7.2.12+deb13-cloud-amd64",
+      "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.2.12-1~bpo13+1 (2026-11-04)"
+    },
+    "probe": {
+      "durationMs": 1018.3,
+      "id": "9d685f7d-118e-4c71-a530-4581b4afb726",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:55:43Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("7.2.13+deb14-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "7.2.13+deb14-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-10-28)",
+    "package": "linux-image-7.2.13+deb14-cloud-amd64",
+    "packageVersion": "7.2.13-1",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "24dce953-db67-4783-b627-45372c648d49",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 31.2,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "still in source as lcp0",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [],
+          "target": []
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "supported",
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 71.2,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "supported",
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 80.2,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 33.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 48.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 9.6,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 43.1,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 4242,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "supported",
+        "summary": "arrived with the requested ifindex 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 107.1,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 36.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 46.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 41.5,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 81.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 13.9,
+          "errno": 0,
+          "outcome": "in source as lcf0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "supported",
@@ -3290,17 +10552,17 @@ enum BuiltinData {
       "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1 (2026-10-28)"
     },
     "probe": {
-      "durationMs": 1378.3,
-      "id": "bf5686e2-b897-4e1d-9549-97c7a817a91b",
+      "durationMs": 774.7,
+      "id": "4cb497c1-c6b5-45e6-99db-9fbe84a2e882",
       "linkKind": "dummy",
       "linkKindNotes": {
-        "dummy": "loaded: loaded dummy"
+        "dummy": "loaded: loaded dummy (numdummies=0)"
       },
       "modulesLoaded": [
         "dummy"
       ],
       "privileged": true,
-      "startedAt": "2026-11-29T04:18:07Z"
+      "startedAt": "2026-12-03T10:56:21Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -3308,6 +10570,113 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
   }
 }
 
@@ -3322,14 +10691,32 @@ enum BuiltinData {
     "source": "debian"
   },
   "report": {
-    "bootId": "8fc0f75a-f7ea-494a-8606-d3bdf0f26254",
+    "bootId": "3e81b7d0-bd44-4c30-8cd6-7cc8679bff3b",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 88.3,
+          "durationMs": 18.3,
           "errno": 17,
           "errnoName": "EEXIST",
           "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -3340,13 +10727,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 97.4,
+          "durationMs": 55.1,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -3380,15 +10793,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 157,
+          "durationMs": 72.4,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
@@ -3419,14 +10832,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 109.4,
+          "durationMs": 87.6,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3456,14 +10869,88 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 39.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 6.4,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 71.7,
+          "durationMs": 38.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -3499,7 +10986,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -3507,7 +10994,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 231.3,
+          "durationMs": 123.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3543,14 +11030,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 75.9,
+          "durationMs": 65.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3580,6 +11067,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 58.6,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
               "name": "lcf0",
               "up": false
             }
@@ -3587,14 +11111,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 102.2,
+          "durationMs": 71.8,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3630,14 +11154,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 113.5,
+          "durationMs": 72.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -3679,14 +11203,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 37.6,
+          "durationMs": 8.5,
           "errno": 0,
           "outcome": "in source as lcf0, UP",
           "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
@@ -3700,7 +11224,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "supported",
@@ -3746,17 +11270,17 @@ enum BuiltinData {
       "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.3~rc7-1~exp1 (2026-10-16)"
     },
     "probe": {
-      "durationMs": 1399.9,
-      "id": "8311a04a-c90c-4531-a94c-023831738fe3",
+      "durationMs": 951.6,
+      "id": "2f266542-76d6-4770-a1c5-f5681369a65c",
       "linkKind": "dummy",
       "linkKindNotes": {
-        "dummy": "loaded: loaded dummy"
+        "dummy": "loaded: loaded dummy (numdummies=0)"
       },
       "modulesLoaded": [
         "dummy"
       ],
       "privileged": true,
-      "startedAt": "2026-11-29T04:18:27Z"
+      "startedAt": "2026-12-03T10:56:41Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -3764,6 +11288,831 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
+  }
+}
+
+"""#),
+        ("7.3.4+deb13-cloud-amd64.json", #"""
+{
+  "kernel": {
+    "release": "7.3.4+deb13-cloud-amd64",
+    "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.3.4-1~bpo13+1 (2026-11-15)",
+    "package": "linux-image-7.3.4+deb13-cloud-amd64",
+    "packageVersion": "7.3.4-1~bpo13+1",
+    "source": "debian"
+  },
+  "report": {
+    "bootId": "7a27667b-b4f8-4a39-8cea-e3d4420f1da0",
+    "capabilities": {
+      "altname.clashRejected": {
+        "evidence": {
+          "durationMs": 22.2,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
+          "outcome": "still in source as lcp0",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [],
+          "target": []
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "7663d522099e"
+        },
+        "state": "supported",
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
+      },
+      "altname.followsMove": {
+        "evidence": {
+          "durationMs": 90.6,
+          "errno": 0,
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 2,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
+        },
+        "state": "supported",
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
+      },
+      "move.atomicOnNameTaken": {
+        "evidence": {
+          "durationMs": 63.3,
+          "errno": 17,
+          "errnoName": "EEXIST",
+          "outcome": "in target as lcp0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 3, DOWN); gone from source"
+      },
+      "move.inFlightRenameOnClash": {
+        "evidence": {
+          "durationMs": 67.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "renamed in flight: the target saw only lcf0"
+      },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 52.7,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 30.5,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
+      "move.newIfindex": {
+        "evidence": {
+          "durationMs": 94.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 4242,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 4242,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v5.13",
+          "upstreamCommit": "eeb85a14ee34"
+        },
+        "state": "supported",
+        "summary": "arrived with the requested ifindex 4242"
+      },
+      "move.singleRequest": {
+        "evidence": {
+          "durationMs": 125.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "moved and renamed by one request; found in the target as lcf0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "evidence": {
+          "durationMs": 85.2,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 55.3,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.6",
+          "upstreamCommit": "311cca40661f"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "evidence": {
+          "durationMs": 43.9,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "none"
+        },
+        "state": "unsupported",
+        "summary": "the target first saw lcp0, then the rename"
+      },
+      "move.upInSameRequest": {
+        "evidence": {
+          "durationMs": 73.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 2, UP); gone from source",
+          "request": "RTM_NEWLINK ifindex=2 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "newIfindex": 2,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the link arrived renamed and UP"
+      },
+      "rename.whileUp": {
+        "evidence": {
+          "durationMs": 17.4,
+          "errno": 0,
+          "outcome": "in source as lcf0, UP",
+          "request": "RTM_NEWLINK ifindex=2 IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 2,
+              "name": "lcf0",
+              "up": true
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "v6.2",
+          "upstreamCommit": "bd039b5ea2a9"
+        },
+        "state": "supported",
+        "summary": "renamed while UP"
+      }
+    },
+    "facts": {
+      "distroKernelVersion": "Debian 7.3.4-1~bpo13+1",
+      "distroKernelVersionSource": "uname -v",
+      "effectiveCapabilities": "0x1ffffffffff",
+      "hasModuleSupport": true,
+      "moduleDatabase": {
+        "available": true,
+        "directory": "/lib/modules/7.3.4+deb13-cloud-amd64"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "the probe made a dummy link: the kernel has it",
+          "path": "/lib/modules/7.3.4+deb13-cloud-amd64/kernel/drivers/net/dummy.ko.xz",
+          "state": "live",
+          "vermagic": "7.3.4+deb13-cloud-amd64 SMP preempt mod_unload "
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "path": "/lib/modules/7.3.4+deb13-cloud-amd64/kernel/drivers/net/veth.ko.xz",
+          "state": "loadable",
+          "vermagic": "7.3.4+deb13-cloud-amd64 SMP preempt mod_unload "
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "path": "/lib/modules/7.3.4+deb13-cloud-amd64/kernel/drivers/net/ifb.ko.xz",
+          "state": "loadable",
+          "vermagic": "7.3.4+deb13-cloud-amd64 SMP preempt mod_unload "
+        }
+      ]
+    },
+    "kernel": {
+      "release": "7.3.4+deb13-cloud-amd64",
+      "version": "#1 SMP PREEMPT_DYNAMIC Debian 7.3.4-1~bpo13+1 (2026-11-15)"
+    },
+    "probe": {
+      "durationMs": 996.1,
+      "id": "5d02eb14-bdc8-4e84-96a6-72629c49042e",
+      "linkKind": "dummy",
+      "linkKindNotes": {
+        "dummy": "loaded: loaded dummy (numdummies=0)"
+      },
+      "modulesLoaded": [
+        "dummy"
+      ],
+      "privileged": true,
+      "startedAt": "2026-12-03T10:56:02Z"
+    },
+    "schemaVersion": 1,
+    "source": "probe",
+    "tool": {
+      "name": "linkcaps",
+      "version": "0.1.0"
+    }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <BROADCAST,NOARP,UP,LOWER_UP>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 2,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "stderr": "linkcaps: no throwaway link kind can be made here: dummy: skipped: dummy is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; ifb: skipped: ifb is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices; veth: skipped: veth is not loaded and not built in: making one would make the kernel load it (/sbin/modprobe); --load-modules loads it without creating devices — run with --load-modules to let linkcaps load one (no devices are created)"
+      },
+      {
+        "command": "linkcaps probe --json --load-modules --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [
+            "dummy"
+          ],
+          "netns": [],
+          "mounts": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": []
+        },
+        "allowedModules": [
+          "dummy"
+        ],
+        "ok": true,
+        "problems": []
+      }
+    ]
   }
 }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// libkmod over the committed Debian module trees (Fixtures/modules, see Fixtures/README.md): no root.
 struct FixtureModulesTests {
-    static let releases = ["6.1.0-56-cloud-amd64", "6.12.117+deb12-cloud-amd64"]
+    static let releases = ["6.1.0-56-cloud-amd64", "6.12.117+deb12-cloud-amd64", "5.10.0-43-cloud-amd64"]
 
     static func tree(_ release: String) -> String {
         let root = String(#filePath).split(separator: "/").dropLast(3).joined(separator: "/")
@@ -42,6 +42,20 @@ struct FixtureModulesTests {
         #expect(context.module("rtnl-link-veth").name == "veth")
         let missing = context.module("no_such_module_lc")
         #expect(missing.state == .absent)
+    }
+
+    /// Debian 11's 5.10 (the kernel CI boots): virtio and virtio_ring are still modules there (built in
+    /// by 6.12), so virtio_net needs four; and the cloud kernel is built without preemption.
+    @Test func bullseyeTree() throws {
+        let release = "5.10.0-43-cloud-amd64"
+        let context = try #require(KmodContext(directory: Self.tree(release)))
+        #expect(context.hasDatabase, "\(context.messages)")
+        #expect(Set(context.module("virtio_net").dependencies) == ["net_failover", "failover", "virtio_ring", "virtio"])
+        #expect(context.module("virtio").state == .loadable)
+        #expect(context.module("rtnl-link-dummy").name == "dummy")
+        #expect(context.module("dummy").path?.hasSuffix("/kernel/drivers/net/dummy.ko") == true)
+        let vermagic = try #require(context.module("dummy").vermagic)
+        #expect(vermagic.hasPrefix("5.10.0-43-cloud-amd64 SMP mod_unload"), "\(vermagic)")
     }
 
     @Test func gathererReadsAFixtureTree() {

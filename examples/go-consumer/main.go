@@ -32,6 +32,7 @@ var knownIDs = []string{
 	"move.singleRequest", "move.sourceSeesOnlyOriginalName", "move.targetSeesFinalNameFirst",
 	"move.inFlightRenameOnClash", "move.atomicOnNameTaken", "move.upInSameRequest", "rename.whileUp",
 	"altname.followsMove", "altname.clashRejected", "move.newIfindex",
+	"move.sourceSeesOnlyOriginalNameOnClash", "move.netnsImmutableReported", "move.mtuMacInSameRequest",
 }
 
 var idShape = regexp.MustCompile(`^[a-z]+\.[A-Za-z]+$`)
