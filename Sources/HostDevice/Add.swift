@@ -40,7 +40,7 @@ struct Add {
         }
         var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
                                 phase: "adding", strategy: plan.strategy.rawValue, index: device.index,
-                                original: original, kernelpath: sysfs.netDevices().first { $0.name == device.name }?.parent,
+                                original: original, kernelpath: sysfs.parent(ofNet: device.name),
                                 result: nil)
         // Last moment to stop with nothing touched.
         try Interruption.check("before the device moved")

@@ -17,36 +17,41 @@ struct SysfsDevices {
 
     /// The network devices the device at `path` holds: those whose parent is the device itself, or one of
     /// its direct children on a bus without ids of its own (virtio). Deeper descendants (a USB NIC below a
-    /// USB controller's root hub) are other devices. `path` is resolved first.
+    /// USB controller's root hub) are other devices. Read downwards from the device (its `net/` and its
+    /// children's), so the cost does not grow with the host's links. `path` is resolved first.
     func netDevices(of path: String) -> [(name: String, parent: String)] {
         guard let device = resolve(path) else { return [] }
-        return netDevices().filter { belongs($0.parent, to: device) }
-    }
-
-    /// Whether a net device whose parent device is `parent` belongs to the device `device` (both resolved).
-    func belongs(_ parent: String, to device: String) -> Bool {
-        if parent == device { return true }
-        guard parent.hasPrefix(device + "/"), dirname(parent) == device else { return false }
-        return subsystem(of: parent).map { !Self.ownIdentity.contains($0) } ?? false
-    }
-
-    /// Every net device sysfs lists, with its resolved parent device directory (virtual devices, whose
-    /// parent is /sys/devices/virtual, have none and are left out).
-    func netDevices() -> [(name: String, parent: String)] {
-        var found: [(name: String, parent: String)] = []
-        for name in entries(root + "/class/net") {
-            guard let path = resolve(root + "/class/net/" + name), path.hasSuffix("/net/" + name) else { continue }
-            let parent = String(path.dropLast(("/net/" + name).utf8.count))
-            if let virtual = resolve(root + "/devices/virtual"), parent == virtual { continue }
-            found.append((name, parent))
+        var found = entries(device + "/net").map { (name: $0, parent: device) }
+        for child in entries(device) where isDirectory(device + "/" + child) {
+            let parent = device + "/" + child
+            guard let bus = subsystem(of: parent), !Self.ownIdentity.contains(bus) else { continue }
+            found += entries(parent + "/net").map { (name: $0, parent: parent) }
         }
         return found.sorted { $0.name < $1.name }
     }
 
+    /// Whether a net device whose parent device is `parent` belongs to the device `device` (both resolved):
+    /// the same rule as `netDevices(of:)`, for a net device that is not in this namespace now.
+    func belongs(_ parent: String, to device: String) -> Bool {
+        if parent == device { return true }
+        guard dirname(parent) == device else { return false }
+        return subsystem(of: parent).map { !Self.ownIdentity.contains($0) } ?? false
+    }
+
+    /// The resolved parent device directory of the net device `name` in this namespace; nil for a virtual
+    /// link (its parent is /sys/devices/virtual, no device) or a name sysfs does not list.
+    func parent(ofNet name: String) -> String? {
+        guard let path = resolve(root + "/class/net/" + name), path.hasSuffix("/net/" + name) else { return nil }
+        let parent = String(path.dropLast(("/net/" + name).utf8.count))
+        return parent == resolve(root + "/devices/virtual") ? nil : parent
+    }
+
     /// The net device whose own sysfs directory is `path` (…/net/eth1), if it is one.
     func netDevice(at path: String) -> (name: String, parent: String)? {
-        guard let resolved = resolve(path) else { return nil }
-        return netDevices().first { $0.parent + "/net/" + $0.name == resolved }
+        guard let resolved = resolve(path), let slash = resolved.lastIndex(of: "/") else { return nil }
+        let name = String(resolved[resolved.index(after: slash)...])
+        guard let parent = parent(ofNet: name), parent + "/net/" + name == resolved else { return nil }
+        return (name, parent)
     }
 
     /// The directory of PCI device `id`, or of auxiliary device `id` (what runtimeConfig.deviceID names),
@@ -69,6 +74,11 @@ struct SysfsDevices {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+
+    func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 
     func dirname(_ path: String) -> String {

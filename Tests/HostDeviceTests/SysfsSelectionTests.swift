@@ -90,10 +90,12 @@ import Testing
         #expect(tree.sysfs.busDevice("0000:00:77.0", buses: ["pci", "auxiliary"]) == nil)
     }
 
-    @Test func virtualLinksHaveNoParentDevice() throws {
+    @Test func aNetDevicesParentAndVirtualLinksWithoutOne() throws {
         let tree = try Tree()
-        #expect(!names(tree.sysfs.netDevices()).contains("veth0"))
-        #expect(names(tree.sysfs.netDevices()) == ["enx0", "eth0", "eth1", "eth2", "eth3", "eth4", "eth5", "eth6", "eth7"])
+        #expect(tree.sysfs.parent(ofNet: "eth1") == tree.device("pci0000:00/0000:00:05.0/virtio1"))
+        #expect(tree.sysfs.parent(ofNet: "eth0") == tree.device("pci0000:00/0000:00:04.0"))
+        #expect(tree.sysfs.parent(ofNet: "veth0") == nil, "a virtual link hangs from no device")
+        #expect(tree.sysfs.parent(ofNet: "nosuch0") == nil)
     }
 
     /// kernelpath names a device (its net devices count, as for a PCI address) or a net device itself.
@@ -103,6 +105,7 @@ import Testing
         #expect(names(tree.sysfs.netDevices(of: virtio)) == ["eth1"])
         #expect(tree.sysfs.netDevice(at: virtio + "/net/eth1")?.name == "eth1")
         #expect(tree.sysfs.netDevice(at: virtio)?.name == nil)
+        #expect(tree.sysfs.netDevice(at: "\(tree.root)/devices/virtual/net/veth0")?.name == nil, "not a device's")
         #expect(tree.sysfs.netDevice(at: "\(tree.root)/class/net/eth1")?.name == "eth1", "the class link resolves to it")
     }
 
@@ -121,7 +124,7 @@ import Testing
     /// the virtio device stay: a second ADD by any selector is matched against the attachment's record.
     @Test func aRecordedDeviceIsRecognisedByEverySelectorWhileItIsAway() throws {
         let tree = try Tree()
-        let recorded = try #require(tree.sysfs.netDevices().first { $0.name == "eth1" }?.parent)
+        let recorded = try #require(tree.sysfs.parent(ofNet: "eth1"))
         #expect(recorded == tree.device("pci0000:00/0000:00:05.0/virtio1"))
         try tree.moveAway("eth1")
         #expect(names(tree.sysfs.netDevices(of: tree.pci("0000:00:05.0"))) == [])
