@@ -53,10 +53,14 @@ struct Del {
             mover.location = .host
             found = link
         }
-        do { try mover.restore(original, label: "del", forced: stepwiseOrScratch(conf.strategy), found: found) } catch {
+        let unrestored: [String]
+        do { unrestored = try mover.restore(original, label: "del", forced: stepwiseOrScratch(conf.strategy), found: found) } catch {
             throw CNIError(.generic, "cannot return \(original.name) to the host", details: "\(error)")
         }
         if let record { store.remove(record) }
+        // The device is home; an altname the host gave another link meanwhile stays with that link. DEL
+        // succeeds (a runtime would retry a failed DEL forever), and says so.
+        for problem in unrestored { ReportSource.standardError("linkcaps-host-device: " + problem) }
     }
 
     /// On the way out a forced strategy is honoured only if it has its own way out (scratch, step-wise).

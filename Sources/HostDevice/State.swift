@@ -16,21 +16,32 @@ struct Attachment: Equatable {
     var strategy: String?
     var index: Int32
     var original: OriginalState
+    /// The sysfs directory of the device the net device hangs from (…/0000:00:05.0/virtio1), as the
+    /// kernelpath selector names it; nil for virtual links. What lets a second ADD that selects the device
+    /// by PCI address, deviceID or kernelpath, while it is in a pod, learn where it went.
+    var kernelpath: String?
     var result: JSON?
+
+    /// Bound of a record's altname list. The kernel sets no count, but sizes each altname at 132 bytes
+    /// inside IFLA_PROP_LIST, whose length is 16 bits: no link it can describe has 512. A NIC has a few.
+    static let altNamesLimit = 512
 
     var json: JSON {
         let device: JSON = .object(["name": .string(original.name), "ifindex": .number(String(index)),
                                     "up": .bool(original.up), "mtu": .number(String(original.mtu)),
-                                    "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null])
+                                    "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null,
+                                    "altNames": .array(original.altNames.map(JSON.string)),
+                                    "kernelpath": kernelpath.map(JSON.string) ?? .null])
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
                         "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase),
                         "strategy": strategy.map(JSON.string), "device": device, "result": result])
     }
 
     init(network: String, containerID: String, ifname: String, netns: String?, phase: String, strategy: String?,
-         index: Int32, original: OriginalState, result: JSON?) {
+         index: Int32, original: OriginalState, kernelpath: String? = nil, result: JSON?) {
         self.network = network; self.containerID = containerID; self.ifname = ifname; self.netns = netns
-        self.phase = phase; self.strategy = strategy; self.index = index; self.original = original; self.result = result
+        self.phase = phase; self.strategy = strategy; self.index = index; self.original = original
+        self.kernelpath = kernelpath; self.result = result
     }
 
     /// A record read back: every field checked, numbers range-checked before they become fixed-width
@@ -59,6 +70,18 @@ struct Attachment: Equatable {
         let strategy = try string("strategy", optional: true)
         let name = try string("name", in: device)!, mac = try string("mac", in: device, optional: true)
         let alias = try string("alias", in: device, optional: true)
+        let kernelpath = try string("kernelpath", in: device, optional: true)
+        // Absent in records written before altnames were kept: none.
+        var altNames: [String] = []
+        if let list = device["altNames"], list != .null {
+            guard let items = list.array else { throw StateError("device.altNames must be an array of strings") }
+            guard items.count <= Self.altNamesLimit else { throw StateError("device.altNames holds more than \(Self.altNamesLimit) names") }
+            for item in items {
+                guard let altName = item.string else { throw StateError("device.altNames must be an array of strings") }
+                try check("device.altNames[\(altNames.count)]", altName) { $0.isEmpty ? "is empty" : InputCheck.text($0, limit: LinkLimit.altName) }
+                altNames.append(altName)
+            }
+        }
         try check("network", network) { InputCheck.cniName($0, limit: 255) }
         try check("containerID", containerID) { InputCheck.cniName($0, limit: 255) }
         try check("ifname", ifname, InputCheck.linkName)
@@ -68,13 +91,15 @@ struct Attachment: Equatable {
         try check("device.name", name, InputCheck.linkName)
         try check("device.mac", mac, InputCheck.mac)
         try check("device.alias", alias) { InputCheck.text($0, limit: LinkLimit.alias) }
+        try check("device.kernelpath", kernelpath) { InputCheck.text($0, limit: 4095) ?? ($0.hasPrefix("/") ? nil : "is not an absolute path") }
         guard case .bool(let up)? = device["up"] else { throw StateError("device.up must be true or false") }
         let index: Int32 = try integer("ifindex", in: device, 1...Int32.max)
         let mtu: UInt32 = try integer("mtu", in: device, 0...UInt32.max)
         if let result = json["result"], result != .null, !result.isObject { throw StateError("result must be an object") }
         self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
-                  strategy: strategy, index: index, original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias),
-                  result: json["result"].flatMap { $0 == .null ? nil : $0 })
+                  strategy: strategy, index: index,
+                  original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias, altNames: altNames),
+                  kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 })
     }
 }
 
