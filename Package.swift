@@ -1,9 +1,9 @@
 // swift-tools-version:6.0
-// The layers, bottom to top: C bridges → Netlink, Namespaces → Capabilities (the vocabulary) → Probe →
-// cache, policy, matrix → the two executables. No target depends on one above it.
+// The layers, bottom to top: C bridges, SystemCalls → Netlink, Namespaces → Capabilities (the vocabulary and the
+// report format) → Probe, KernelFacts → cache, policy, fleet output, matrix → the plugin → the two executables.
+// No target depends on one above it, and each lists what its files import.
 import PackageDescription
 
-let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
 // Swift 6 language mode: complete data-race checking.
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
@@ -50,9 +50,10 @@ let package = Package(
         .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift6),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls"], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
-        .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
-                swiftSettings: swift5),
-        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls"], swiftSettings: swift5),
+        .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",
+                                                   "SystemCalls"],
+                swiftSettings: swift6),
+        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls"], swiftSettings: swift6),
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
@@ -86,8 +87,8 @@ let package = Package(
         .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift6),
-        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport",
-                                                            "CapabilityCache", "Capabilities", "Probe"],
-                    exclude: ["LibCNIDriver"], swiftSettings: swift5),
+        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "CapabilityCache", "Netlink", "Policy",
+                                                            "Probe", "SystemCalls"],
+                    exclude: ["LibCNIDriver"], swiftSettings: swift6),
     ]
 )

@@ -21,7 +21,7 @@ public enum NFDFeatureFile {
 
     /// One line per capability the report has (known ids in the report's order, then unknown ones sorted),
     /// plus the kernel release, the distro's kernel version when known and the strategy, so that a label
-    /// selector can pick nodes by them. With `expiry` (from `expiryDirective`), nfd-worker drops the labels
+    /// selector can pick nodes by them. With `expiry` (an `NFDExpiry.directive` line), nfd-worker drops the labels
     /// once that time has passed unless the file is rewritten (NFD applies the directive to the lines after it).
     public static func render(_ report: Report, expiry: String? = nil) -> String {
         var out = expiry.map { $0 + "\n" } ?? ""

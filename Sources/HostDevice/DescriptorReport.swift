@@ -1,5 +1,5 @@
 import Glibc
-import Netlink
+import SystemCalls
 
 /// A documented test-only hook: with LINKCAPS_TEST_FD_REPORT=<path> the plugin writes, as it exits, the
 /// descriptors it held when it started and those it holds as it exits, one per line ("start 5

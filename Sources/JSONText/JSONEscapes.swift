@@ -1,7 +1,8 @@
 /// The body of a JSON string (what lies between its quotes) decoded to a Swift string: \n, \", \uXXXX with
-/// surrogate pairs. Shared by the plugin's JSON reader (strict: a malformed \u escape is an error the CNI
-/// caller must hear about) and the fleet audit's scanner (lenient: it becomes U+FFFD, the report is still
-/// counted). Unknown escapes such as \q stand for the letter itself in both.
+/// surrogate pairs. Shared by the plugin's JSON reader and the report reader's scanner (Capabilities), which
+/// both check escapes while scanning and decode values strictly; the scanner decodes leniently only text cut
+/// at a byte limit for a message (a cut \u escape becomes U+FFFD). An escape the callers would have refused,
+/// such as \q, stands for the letter itself.
 public enum JSONEscapes {
     public static func decode(_ raw: UnsafeBufferPointer<UInt8>, strict: Bool) -> String? {
         var scalars = String.UnicodeScalarView()

@@ -1,6 +1,5 @@
 import CShims
 import Glibc
-import Netlink
 import SystemCalls
 
 /// Runs namespace work on one dedicated, long-lived pthread, so that switching network namespace (a
