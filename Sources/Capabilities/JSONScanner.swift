@@ -195,20 +195,7 @@ public struct JSONScanner {
     }
 
     private func hex4(at i: Int) -> UInt32? {
-        guard i + 4 <= count else { return nil }
-        var value: UInt32 = 0
-        for j in i..<(i + 4) {
-            let byte = base[j]
-            let digit: UInt8
-            switch byte {
-            case 0x30...0x39: digit = byte - 0x30
-            case 0x41...0x46: digit = byte - 0x41 + 10
-            case 0x61...0x66: digit = byte - 0x61 + 10
-            default: return nil
-            }
-            value = value << 4 | UInt32(digit)
-        }
-        return value
+        JSONEscapes.hex4(UnsafeBufferPointer(start: base, count: count), at: i)
     }
 
     /// Checks the UTF-8 sequence starting at `i` (a byte ≥ 0x80): no overlong forms, no surrogates, nothing

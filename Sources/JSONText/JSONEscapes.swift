@@ -12,22 +12,7 @@ public enum JSONEscapes {
             bytes.removeAll(keepingCapacity: true)
         }
         var i = 0
-        func hex4() -> UInt32? {
-            guard i + 4 < raw.count else { return nil }
-            var value: UInt32 = 0
-            for j in 1...4 {
-                let byte = raw[i + j]
-                let digit: UInt8
-                switch byte {
-                case 0x30...0x39: digit = byte - 0x30
-                case 0x41...0x46: digit = byte - 0x41 + 10
-                case 0x61...0x66: digit = byte - 0x61 + 10
-                default: return nil
-                }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
-        }
+        func hex4() -> UInt32? { Self.hex4(raw, at: i + 1) }
         while i < raw.count {
             let byte = raw[i]
             guard byte == 0x5C, i + 1 < raw.count else { bytes.append(byte); i += 1; continue }
@@ -63,5 +48,22 @@ public enum JSONEscapes {
         }
         flush()
         return String(scalars)
+    }
+
+    /// The four hex digits at `offset` (of a \u escape) as a number; nil when they are not four hex digits.
+    public static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt32? {
+        guard offset >= 0, offset + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for byte in bytes[offset..<(offset + 4)] {
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x41...0x46: digit = byte - 0x41 + 10
+            case 0x61...0x66: digit = byte - 0x61 + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 }
