@@ -162,8 +162,8 @@ struct CacheFile {
         guard fd >= 0 else { throw .io(operation: "create", path: temporary, errno: .current) }
         var failure: CapabilityCacheError?
         if fchmod(fd, 0o644) != 0 { failure = .io(operation: "fchmod", path: temporary, errno: .current) }
-        if failure == nil, !data.withUnsafeBytes({ writeAll(fd: fd, $0) }) {
-            failure = .io(operation: "write", path: temporary, errno: .current)
+        if failure == nil {
+            do { try writeAll(fd: fd, [UInt8](data)) } catch { failure = .io(operation: "write", path: temporary, errno: error) }
         }
         if failure == nil, fsync(fd) != 0 { failure = .io(operation: "fsync", path: temporary, errno: .current) }
         close(fd)

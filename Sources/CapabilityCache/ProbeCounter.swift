@@ -14,6 +14,6 @@ enum ProbeCounter {
         guard fd >= 0 else { return }
         defer { close(fd) }
         let line = "\(report.probe.id) \(getpid())\n"
-        _ = line.utf8CString.withUnsafeBytes { writeAll(fd: fd, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        line.utf8CString.withUnsafeBytes { try? writeAll(fd: fd, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
     }
 }

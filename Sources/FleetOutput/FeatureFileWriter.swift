@@ -17,8 +17,11 @@ public enum FeatureFileWriter {
         let temporary = directory + "/." + name
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw failure("open \(temporary)") }
-        let written = Array(text.utf8).withUnsafeBytes { writeAll(fd: fd, $0) }
-        guard written else { let f = failure("write \(temporary)"); close(fd); unlink(temporary); throw f }
+        do { try writeAll(fd: fd, Array(text.utf8)) } catch {
+            close(fd)
+            unlink(temporary)
+            throw Failure(operation: "write \(temporary)", errno: error)
+        }
         guard fsync(fd) == 0, close(fd) == 0 else { let f = failure("sync \(temporary)"); unlink(temporary); throw f }
         guard rename(temporary, final) == 0 else { let f = failure("rename to \(final)"); unlink(temporary); throw f }
     }

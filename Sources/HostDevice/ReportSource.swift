@@ -22,6 +22,6 @@ public enum ReportSource {
     /// One line on stderr.
     public static func standardError(_ line: String) {
         let text = line + "\n"
-        _ = text.utf8CString.withUnsafeBytes { writeAll(fd: 2, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        text.utf8CString.withUnsafeBytes { try? writeAll(fd: 2, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
     }
 }

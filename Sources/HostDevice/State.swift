@@ -205,8 +205,11 @@ final class StateStore {
             return .failure(CNIError(.ioFailure, "cannot read the state file \(path): \(Errno.current)"))
         }
         defer { close(fd) }
-        guard let bytes = readAll(fd: fd, limit: Self.fileSizeLimit) else {
-            return .failure(CNIError(.decodeFailure, "the state file \(path) is unreadable or larger than \(Self.fileSizeLimit) bytes"))
+        let bytes: [UInt8]
+        do { bytes = try readAll(fd: fd, limit: Self.fileSizeLimit) } catch {
+            return .failure(error == .EFBIG
+                ? CNIError(.decodeFailure, "the state file \(path) is larger than \(Self.fileSizeLimit) bytes")
+                : CNIError(.ioFailure, "cannot read the state file \(path): \(error)"))
         }
         do {
             return .success(try Attachment(try JSON.parse(bytes)))
@@ -226,7 +229,8 @@ final class StateStore {
         let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
         guard fd >= 0 else { throw CNIError(.ioFailure, "cannot write \(temporary): \(Errno.current)") }
         let bytes = Array((a.json.text + "\n").utf8)
-        var failure = bytes.withUnsafeBytes { writeAll(fd: fd, $0) } ? nil : "write: \(Errno.current)"
+        var failure: String?
+        do { try writeAll(fd: fd, bytes) } catch { failure = "write: \(error)" }
         if close(fd) != 0 && failure == nil { failure = "close: \(Errno.current)" }
         if failure == nil && rename(temporary, target) != 0 { failure = "rename: \(Errno.current)" }
         if let failure {

@@ -14,7 +14,7 @@ public struct SystemIdentity: Equatable, Sendable {
         uname(&name)
         let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let version = withUnsafeBytes(of: &name.version) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let bootID = readAll(path: "/proc/sys/kernel/random/boot_id", limit: 4096).map { bytes in
+        let bootID = (try? readAll(path: "/proc/sys/kernel/random/boot_id", limit: 4096)).map { bytes in
             String(decoding: bytes.filter { $0 != 0x0A && $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }, as: UTF8.self)
         } ?? "unknown"
         return SystemIdentity(release: release, version: version, bootID: bootID)
@@ -41,7 +41,8 @@ public enum Privilege {
     public static var isPrivileged: Bool { hasNetAdmin && inInitialUserNamespace }
 }
 
-/// Reads a small text file (procfs, sysfs) in one go; nil when it cannot be read or is larger than `limit`.
+/// A small text file (procfs, sysfs) in one go, for facts: nil when it cannot be read or is larger than
+/// `limit`, which the callers report as "unknown" (readAll says why, for callers that must).
 public func readSmallFile(_ path: String, limit: Int = 65536) -> String? {
-    readAll(path: path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
+    (try? readAll(path: path, limit: limit)).map { String(decoding: $0, as: UTF8.self) }
 }

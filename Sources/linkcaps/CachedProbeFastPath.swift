@@ -9,7 +9,7 @@ import SystemCalls
 extension Linkcaps {
     static func main() {
         if var output = CachedProbeFastPath.answer(Array(CommandLine.arguments.dropFirst())) {
-            output.withUTF8 { _ = writeAll(fd: 1, UnsafeRawBufferPointer($0)) }
+            output.withUTF8 { try? writeAll(fd: 1, UnsafeRawBufferPointer($0)) }
             Glibc.exit(0)
         }
         main(nil)

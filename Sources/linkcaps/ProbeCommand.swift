@@ -121,5 +121,5 @@ struct ProbeCommand: ParsableCommand {
 func printError(_ text: String) {
     var line = text
     if !line.hasSuffix("\n") { line += "\n" }
-    line.withUTF8 { _ = writeAll(fd: 2, UnsafeRawBufferPointer($0)) }
+    line.withUTF8 { try? writeAll(fd: 2, UnsafeRawBufferPointer($0)) }
 }
