@@ -39,7 +39,7 @@ struct Add {
             throw CNIError(.invalidConfig, "cannot move \(device.name): \(error)")
         }
         var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
-                                phase: "adding", strategy: plan.strategy.rawValue, index: device.index,
+                                phase: .adding, strategy: plan.strategy, index: device.index,
                                 original: original, kernelpath: sysfs.parent(ofNet: device.name),
                                 result: nil)
         // Last moment to stop with nothing touched.
@@ -63,7 +63,7 @@ struct Add {
                 try AddressConfig.apply(ipam!, index: mover.index, socket: inside)
             }
             try Interruption.check("before the attachment was recorded")
-            record.phase = "added"
+            record.phase = .added
             record.index = mover.index
             record.result = makeResult(mac: mover.arrived?.macAddress ?? device.mac, ipam: ipam)
             try store.save(record)

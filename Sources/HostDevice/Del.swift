@@ -41,7 +41,7 @@ struct Del {
         mover.recordedName = original.name
         mover.reopenPinnedScratch()
         defer { mover.unpinScratch() }
-        if container != nil && record?.phase != "adding" { mover.location = .container }
+        if container != nil && record?.phase != .adding { mover.location = .container }
         var found = try mover.relocate()
         if found == nil {
             // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?

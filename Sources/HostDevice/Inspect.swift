@@ -31,7 +31,7 @@ public enum Inspect {
 
     /// A link by name, then by altname; a name too long for either is no link (never sent to the kernel).
     /// Only a link that is in the socket's namespace: before v6.6 an altname stays registered in the
-    /// namespace its device left (kernel-facts §3), and the lookup answers with a device that is elsewhere.
+    /// namespace its device left (fixed by 8e15aee62161), and the lookup answers with a device that is elsewhere.
     public static func link(named name: String, _ socket: RouteSocket) throws -> LinkMessage? {
         if name.utf8.count <= LinkLimit.name, let link = try socket.link(named: name) { return try here(link, socket) }
         guard name.utf8.count <= LinkLimit.altName, let link = try socket.link(altName: name) else { return nil }

@@ -3,6 +3,7 @@ import Glibc
 import Namespaces
 import Netlink
 import Policy
+import SystemCalls
 
 /// Executes plans over real namespaces, knows where the device is after every step, and brings it back
 /// to the host under its original name and state when anything fails.
@@ -17,7 +18,8 @@ final class Mover {
     private var scratchSocket: RouteSocket?
     let pause: StepPause
     /// Where the scratch namespace is bind-mounted while the device may be in it: an anonymous one would
-    /// die with a killed plugin and destroy a virtual device inside (kernel-facts §4). DEL reopens it.
+    /// die with a killed plugin, and a dying namespace destroys the virtual devices inside (physical ones
+    /// return to the initial namespace). DEL reopens it.
     let scratchPin: String?
     /// Where the device is and under which index (a move keeps the index unless it is taken).
     var location: NamespaceRole = .host

@@ -1,19 +1,21 @@
 import Glibc
 import Netlink
 import Policy
+import SystemCalls
 
 /// One attachment's record: written before the device moves, removed when it is back. Format (JSON, one
 /// file per attachment, `<network>_<containerID>_<ifname>.json` under LINKCAPS_STATE_DIR or
 /// /var/lib/cni/linkcaps) is documented in docs/plugin.md.
 struct Attachment: Equatable {
-    static let phases = ["adding", "added"]
+    /// `adding` from before the device moves until it is in place with its addresses, then `added`.
+    enum Phase: String, CaseIterable { case adding, added }
 
     var network: String
     var containerID: String
     var ifname: String
     var netns: String?
-    var phase: String          // "adding" until the device is in place, then "added"
-    var strategy: String?
+    var phase: Phase
+    var strategy: Strategy?
     var index: Int32
     var original: OriginalState
     /// The sysfs directory of the device the net device hangs from (…/0000:00:05.0/virtio1), as the
@@ -33,11 +35,11 @@ struct Attachment: Equatable {
                                     "altNames": .array(original.altNames.map(JSON.string)),
                                     "kernelpath": kernelpath.map(JSON.string) ?? .null])
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
-                        "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase),
-                        "strategy": strategy.map(JSON.string), "device": device, "result": result])
+                        "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase.rawValue),
+                        "strategy": strategy.map { .string($0.rawValue) }, "device": device, "result": result])
     }
 
-    init(network: String, containerID: String, ifname: String, netns: String?, phase: String, strategy: String?,
+    init(network: String, containerID: String, ifname: String, netns: String?, phase: Phase, strategy: Strategy?,
          index: Int32, original: OriginalState, kernelpath: String? = nil, result: JSON?) {
         self.network = network; self.containerID = containerID; self.ifname = ifname; self.netns = netns
         self.phase = phase; self.strategy = strategy; self.index = index; self.original = original
@@ -66,8 +68,8 @@ struct Attachment: Equatable {
         }
         guard let device = json["device"], device.isObject else { throw StateError("device must be an object") }
         let network = try string("network")!, containerID = try string("containerID")!, ifname = try string("ifname")!
-        let netns = try string("netns", optional: true), phase = try string("phase")!
-        let strategy = try string("strategy", optional: true)
+        let netns = try string("netns", optional: true), phaseText = try string("phase")!
+        let strategyText = try string("strategy", optional: true)
         let name = try string("name", in: device)!, mac = try string("mac", in: device, optional: true)
         let alias = try string("alias", in: device, optional: true)
         let kernelpath = try string("kernelpath", in: device, optional: true)
@@ -86,8 +88,16 @@ struct Attachment: Equatable {
         try check("containerID", containerID) { InputCheck.cniName($0, limit: 255) }
         try check("ifname", ifname, InputCheck.linkName)
         try check("netns", netns) { InputCheck.text($0, limit: 4095) }
-        guard Self.phases.contains(phase) else { throw StateError("phase must be one of \(Self.phases)") }
-        if let strategy, Strategy(rawValue: strategy) == nil { throw StateError("unknown strategy \(InputCheck.shown(strategy))") }
+        guard let phase = Phase(rawValue: phaseText) else {
+            throw StateError("phase must be one of \(Phase.allCases.map(\.rawValue))")
+        }
+        var strategy: Strategy?
+        if let strategyText {
+            guard let known = Strategy(rawValue: strategyText) else {
+                throw StateError("unknown strategy \(InputCheck.shown(strategyText))")
+            }
+            strategy = known
+        }
         try check("device.name", name, InputCheck.linkName)
         try check("device.mac", mac, InputCheck.mac)
         try check("device.alias", alias) { InputCheck.text($0, limit: LinkLimit.alias) }
@@ -195,8 +205,11 @@ final class StateStore {
             return .failure(CNIError(.ioFailure, "cannot read the state file \(path): \(Errno.current)"))
         }
         defer { close(fd) }
-        guard let bytes = readAll(fd: fd, limit: Self.fileSizeLimit) else {
-            return .failure(CNIError(.decodeFailure, "the state file \(path) is unreadable or larger than \(Self.fileSizeLimit) bytes"))
+        let bytes: [UInt8]
+        do { bytes = try readAll(fd: fd, limit: Self.fileSizeLimit) } catch {
+            return .failure(error == .EFBIG
+                ? CNIError(.decodeFailure, "the state file \(path) is larger than \(Self.fileSizeLimit) bytes")
+                : CNIError(.ioFailure, "cannot read the state file \(path): \(error)"))
         }
         do {
             return .success(try Attachment(try JSON.parse(bytes)))
@@ -216,7 +229,8 @@ final class StateStore {
         let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
         guard fd >= 0 else { throw CNIError(.ioFailure, "cannot write \(temporary): \(Errno.current)") }
         let bytes = Array((a.json.text + "\n").utf8)
-        var failure = bytes.withUnsafeBytes { writeAll(fd: fd, $0) } ? nil : "write: \(Errno.current)"
+        var failure: String?
+        do { try writeAll(fd: fd, bytes) } catch { failure = "write: \(error)" }
         if close(fd) != 0 && failure == nil { failure = "close: \(Errno.current)" }
         if failure == nil && rename(temporary, target) != 0 { failure = "rename: \(Errno.current)" }
         if let failure {

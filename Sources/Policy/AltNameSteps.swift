@@ -28,7 +28,7 @@ extension Planner {
     /// Outbound, before the first move, in the container: the altnames the device must not carry out.
     /// Where altnames stay behind, all of them (ours come back from the record; any the container gave it
     /// would stay registered in the container's namespace, whose death frees the names' hash with the
-    /// kernel's nodes still in it, kernel-facts §3). Where they follow the device, those that are not its
+    /// kernel's nodes still in it, before 8e15aee62161). Where they follow the device, those that are not its
     /// original ones (the container's names must not reach the host) and those the host uses meanwhile (the
     /// kernel would refuse the whole move, v6.6+, and the device would never come home).
     static func altNamesToTakeOffOut(_ r: PlanRequest, _ original: OriginalState) -> [String] {

@@ -118,7 +118,7 @@ public enum Planner {
             strategy = .scratchNamespace
             reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
         }
-        // MTU, MAC, alias and flags are applied in the target after the move (kernel-facts §1).
+        // MTU, MAC, alias and flags are applied in the target after the move (do_setlink, after __dev_change_net_namespace: docs/experiments.md).
         var restore = Step(in: .container, moveTo: .host, alias: original.alias ?? "",
                            up: upInMove && original.up ? true : nil,
                            mtu: device.mtu == original.mtu ? nil : original.mtu,

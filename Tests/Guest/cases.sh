@@ -113,7 +113,8 @@ $(names_resolve_to_nic_problems "$_hv_pci" "$_hv_name" "$_hv_alt")"
   [ -z "$(echo "$_hv_problems" | grep .)" ] || fail "$(echo "$_hv_problems" | grep .)"
 }
 
-# Before v6.6 (and 6.1.60) an altname stays registered in the namespace a device leaves (kernel-facts §3):
+# Before v6.6 (and 6.1.60) an altname stays registered in the namespace a device leaves (fixed by
+# 8e15aee62161 and 7663d522099e):
 # without the plan's altname steps the host would go on resolving the NIC's udev altname to the NIC in the
 # pod, and refuse it to any other link.
 t_altname_leaves_host_while_attached() {
@@ -220,7 +221,8 @@ t_altnames_mtu_mac_alias_round_trip() {
 
 # --- the runtime deletes the pod's namespace before DEL (cri-o does) ---------------------------------
 
-# The kernel hands the NIC back under its pod name (kernel-facts §4); DEL finds it by its record.
+# The kernel hands the NIC back under its pod name (a physical device leaves a dying namespace for the
+# initial one, keeping its name); DEL finds it by its record.
 t_pod_netns_deleted_before_del() {
   pod_add podA
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
@@ -269,7 +271,7 @@ container_changes() {
   expect_host
 }
 
-# Renaming needs the link down before v6.2 (kernel-facts §2): down, rename, up, as a container would.
+# Renaming needs the link down before v6.2 (bd039b5ea2a9): down, rename, up, as a container would.
 in_pod_rename() {
   ip -n podA link set dev net1 down
   ip -n podA link set dev net1 name renamed0

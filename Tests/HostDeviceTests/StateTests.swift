@@ -6,8 +6,8 @@ import Testing
 /// State records: what is written reads back the same; what we would not have written is refused with the
 /// file and the field named, never a trap. In a temporary directory; no root needed.
 @Suite struct StateTests {
-    static let sample = Attachment(network: "uplink", containerID: "c1", ifname: "net1", netns: "/run/netns/c1", phase: "added",
-                                   strategy: "single-request", index: 2_147_483_647,
+    static let sample = Attachment(network: "uplink", containerID: "c1", ifname: "net1", netns: "/run/netns/c1", phase: .added,
+                                   strategy: .singleRequest, index: 2_147_483_647,
                                    original: OriginalState(name: "eth5", up: true, mtu: 4_294_967_295, mac: "aa:bb:cc:dd:ee:ff",
                                                            alias: "uplink \"to the\" core",
                                                            altNames: ["enp3s0", "lc-uplink-a-long-altname"]),
@@ -31,7 +31,7 @@ import Testing
         try directory.store.save(Self.sample)
         #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == Self.sample)
         var minimal = Self.sample
-        minimal.netns = nil; minimal.strategy = nil; minimal.result = nil; minimal.phase = "adding"
+        minimal.netns = nil; minimal.strategy = nil; minimal.result = nil; minimal.phase = .adding
         minimal.original = OriginalState(name: "e", up: false, mtu: 0, mac: nil, alias: nil)
         minimal.kernelpath = nil
         try directory.store.save(minimal)
