@@ -1,9 +1,11 @@
 // swift-tools-version:6.0
-// The layers, bottom to top: C bridges → Netlink, Namespaces → Capabilities (the vocabulary) → Probe →
-// cache, policy, matrix → the two executables. No target depends on one above it.
+// The layers, bottom to top: C bridges, SystemCalls → Netlink, Namespaces → Capabilities (the vocabulary and the
+// report format) → Probe, KernelFacts → cache, policy, fleet output, matrix → the plugin → the two executables.
+// No target depends on one above it, and each lists what its files import.
 import PackageDescription
 
-let swift5: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+// Swift 6 language mode: complete data-race checking.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 
 let package = Package(
     name: "linkcaps",
@@ -33,57 +35,62 @@ let package = Package(
         .systemLibrary(name: "CKmod", providers: [.apt(["libkmod-dev"])]),
         .target(name: "CShims", dependencies: ["CMnl"]),
 
-        // Errno, EINTR retries, whole reads and writes: the one place system calls are wrapped.
-        .target(name: "SystemCalls", swiftSettings: swift5),
-        .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift5),
-        .target(name: "Namespaces", dependencies: ["CShims", "Netlink"], swiftSettings: swift5),
-        .target(name: "Capabilities", swiftSettings: swift5),
-        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities"], swiftSettings: swift5),
-        .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift5),
-        // JSON string escapes, shared by the plugin's reader and the audit's scanner (both avoid Foundation).
-        .target(name: "JSONText", swiftSettings: swift5),
+        // Errno, EINTR retries, whole reads and writes, privilege and the system's identity: the one place
+        // system calls are wrapped (CSystemCalls: capget, which glibc gives Swift no prototype for).
+        .target(name: "CSystemCalls"),
+        .target(name: "SystemCalls", dependencies: ["CSystemCalls"], swiftSettings: swift6),
+        .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift6),
+        .target(name: "Namespaces", dependencies: ["CShims", "Netlink", "SystemCalls"], swiftSettings: swift6),
+        // The vocabulary and the report format, with its one reader (strict JSON walked along Report's shape).
+        .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift6),
+        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls"], swiftSettings: swift6),
+        .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift6),
+        // JSON string escapes, shared by the plugin's reader and the report reader's scanner (both avoid Foundation).
+        .target(name: "JSONText", swiftSettings: swift6),
         // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
         // label names); FleetOutput holds the NFD file and its writer.
-        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "JSONText", "FleetOutput"], swiftSettings: swift5),
-        .target(name: "FleetOutput", dependencies: ["Capabilities", "SystemCalls"], swiftSettings: swift5),
+        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift6),
+        .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls"], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
-        .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Probe", "Netlink", "Namespaces", "Capabilities"],
-                swiftSettings: swift5),
-        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls"], swiftSettings: swift5),
+        .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",
+                                                   "SystemCalls"],
+                swiftSettings: swift6),
+        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls"], swiftSettings: swift6),
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
-        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Probe", "Namespaces", "Netlink"],
-                swiftSettings: swift5),
-        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "Netlink"], swiftSettings: swift5),
-        .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Probe", "Capabilities"],
-                          path: "Benchmarks/linkcaps-bench", swiftSettings: swift5),
-        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Probe"],
-                    swiftSettings: swift5),
+        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "SystemCalls"],
+                swiftSettings: swift6),
+        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls"], swiftSettings: swift6),
+        .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
+                          path: "Benchmarks/linkcaps-bench", swiftSettings: swift6),
+        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls"],
+                    swiftSettings: swift6),
         .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe"],
-                    swiftSettings: swift5),
+                    swiftSettings: swift6),
 
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice",
+                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice", "SystemCalls",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: swift5),
+            swiftSettings: swift6),
 
         // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift5),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "TestSupport"],
-                    swiftSettings: swift5),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "TestSupport"],
-                    swiftSettings: swift5),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", "TestSupport"],
+                    swiftSettings: swift6),
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", "TestSupport"],
+                    swiftSettings: swift6),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
-                    exclude: ["Golden", "Fleet"], swiftSettings: swift5),
-        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift5),
+                    exclude: ["Golden", "Fleet"], swiftSettings: swift6),
+        .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift6),
+        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
-                    swiftSettings: swift5),
-        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Policy", "Netlink", "Namespaces", "TestSupport",
-                                                            "CapabilityCache", "Capabilities", "Probe"],
-                    exclude: ["LibCNIDriver"], swiftSettings: swift5),
+                    swiftSettings: swift6),
+        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "CapabilityCache", "Netlink", "Policy",
+                                                            "Probe", "SystemCalls"],
+                    exclude: ["LibCNIDriver"], swiftSettings: swift6),
     ]
 )

@@ -9,7 +9,6 @@
 #include <net/if.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
-#include <linux/capability.h>
 #include <linux/nsfs.h>
 
 const int lc_clone_newnet = CLONE_NEWNET;
@@ -28,9 +27,7 @@ int lc_ethtool_drvinfo(int fd, const char *ifname, struct lc_drvinfo *out) {
     info.cmd = ETHTOOL_GDRVINFO;
     strncpy(ifr.ifr_name, ifname, IFNAMSIZ - 1);
     ifr.ifr_data = (char *)&info;
-    int rc;
-    do { rc = ioctl(fd, SIOCETHTOOL, &ifr); } while (rc < 0 && errno == EINTR);
-    if (rc < 0) return -1;
+    if (ioctl(fd, SIOCETHTOOL, &ifr) < 0) return -1;  // EINTR is retried by the Swift caller (SystemCalls)
     memcpy(out->driver, info.driver, sizeof out->driver);
     memcpy(out->version, info.version, sizeof out->version);
     memcpy(out->fw_version, info.fw_version, sizeof out->fw_version);
@@ -40,12 +37,3 @@ int lc_ethtool_drvinfo(int fd, const char *ifname, struct lc_drvinfo *out) {
 }
 
 int lc_gettid(void) { return (int)syscall(SYS_gettid); }
-
-int lc_effective_caps(uint64_t *out) {
-    struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
-    struct __user_cap_data_struct data[2];
-    memset(data, 0, sizeof data);
-    if (syscall(SYS_capget, &hdr, data) < 0) return -1;
-    *out = ((uint64_t)data[1].effective << 32) | data[0].effective;
-    return 0;
-}

@@ -1,13 +1,19 @@
+/// What a link notification said happened (RTM_NEWLINK or RTM_DELLINK), as the report writes it.
+public enum LinkEventKind: String, Codable, CaseIterable, Sendable {
+    case newLink = "NEWLINK"
+    case delLink = "DELLINK"
+}
+
 /// One link event as a namespace saw it, in order.
 public struct ObservedEvent: Codable, Equatable, Sendable {
-    public var event: String          // "NEWLINK" or "DELLINK"
+    public var event: LinkEventKind
     public var name: String?
     public var ifindex: Int32
     public var up: Bool
     public var newNetnsId: Int32?
     public var newIfindex: Int32?
 
-    public init(event: String, name: String?, ifindex: Int32, up: Bool, newNetnsId: Int32? = nil,
+    public init(event: LinkEventKind, name: String?, ifindex: Int32, up: Bool, newNetnsId: Int32? = nil,
                 newIfindex: Int32? = nil) {
         self.event = event
         self.name = name
@@ -22,8 +28,8 @@ public struct ObservedEvent: Codable, Equatable, Sendable {
 /// Resolution is what tells kernels apart where a name's registration and the link's own list disagree
 /// (altnames before v6.6: listed on the moved link, still registered in the source).
 public struct NameLookup: Codable, Equatable, Sendable {
-    public enum Namespace: String, Codable, Sendable { case source, target }
-    public enum Action: String, Codable, Sendable {
+    public enum Namespace: String, Codable, CaseIterable, Sendable { case source, target }
+    public enum Action: String, Codable, CaseIterable, Sendable {
         /// RTM_GETLINK by IFLA_IFNAME or IFLA_ALT_IFNAME.
         case lookup
         /// Giving the name to another link (RTM_NEWLINKPROP).

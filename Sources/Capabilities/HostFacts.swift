@@ -13,7 +13,7 @@ public struct HostFacts: Codable, Equatable, Sendable {
     }
 
     public struct Module: Codable, Equatable, Sendable {
-        public enum State: String, Codable, Sendable { case builtin, live, loadable, absent, unknown }
+        public enum State: String, Codable, CaseIterable, Sendable { case builtin, live, loadable, absent, unknown }
         public var name: String
         public var state: State
         public var path: String?
@@ -39,6 +39,9 @@ public struct HostFacts: Codable, Equatable, Sendable {
     /// The driver behind a named interface, as ETHTOOL_GDRVINFO (in the interface's namespace) or sysfs
     /// (host namespace only) told it.
     public struct Interface: Codable, Equatable, Sendable {
+        /// Where the driver was read: ETHTOOL_GDRVINFO, sysfs, or nowhere (`note` says why).
+        public enum Source: String, Codable, CaseIterable, Sendable { case ethtool, sysfs, none }
+
         public var name: String
         public var driver: String?
         public var driverVersion: String?
@@ -46,11 +49,10 @@ public struct HostFacts: Codable, Equatable, Sendable {
         public var busInfo: String?
         /// The kernel module behind the driver, when it is one (sysfs names it; else the driver name).
         public var module: String?
-        /// "ethtool", "sysfs" or "none".
-        public var source: String
+        public var source: Source
         public var note: String?
         public init(name: String, driver: String? = nil, driverVersion: String? = nil, firmwareVersion: String? = nil,
-                    busInfo: String? = nil, module: String? = nil, source: String, note: String? = nil) {
+                    busInfo: String? = nil, module: String? = nil, source: Source, note: String? = nil) {
             self.name = name
             self.driver = driver
             self.driverVersion = driverVersion
@@ -86,12 +88,19 @@ public struct HostFacts: Codable, Equatable, Sendable {
     // Added with the facts issue; optional so that older reports still decode.
     public var moduleDatabase: ModuleDatabase?
     public var interfaces: [Interface]?
-    /// Where distroKernelVersion came from: "/proc/version_signature" or "uname -v".
-    public var distroKernelVersionSource: String?
+    /// Where distroKernelVersion came from.
+    public var distroKernelVersionSource: DistroKernelVersionSource?
+
+    public enum DistroKernelVersionSource: String, Codable, CaseIterable, Sendable {
+        /// Ubuntu's signature file.
+        case versionSignature = "/proc/version_signature"
+        /// The distro's version inside the kernel's version string ("Debian 6.1.170-1").
+        case unameVersion = "uname -v"
+    }
 
     public init(distroKernelVersion: String? = nil, osRelease: OSRelease? = nil, effectiveCapabilities: String? = nil,
                 hasModuleSupport: Bool? = nil, modules: [Module] = [], moduleDatabase: ModuleDatabase? = nil,
-                interfaces: [Interface]? = nil, distroKernelVersionSource: String? = nil) {
+                interfaces: [Interface]? = nil, distroKernelVersionSource: DistroKernelVersionSource? = nil) {
         self.moduleDatabase = moduleDatabase
         self.interfaces = interfaces
         self.distroKernelVersionSource = distroKernelVersionSource

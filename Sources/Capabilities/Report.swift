@@ -38,7 +38,7 @@ public struct Report: Codable, Equatable, Sendable {
         }
     }
 
-    public enum Source: String, Codable, Sendable { case probe, cache }
+    public enum Source: String, Codable, CaseIterable, Sendable { case probe, cache }
 
     public var schemaVersion: Int
     public var tool: Tool

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// The cache directory: made 0700 by us when missing; used only if it is a real directory (not a
 /// symlink), ours, and writable by nobody else — otherwise anyone could plant or swap files in it.
@@ -15,7 +16,7 @@ enum CacheDirectory {
 
     static func prepare(_ path: String) throws(CapabilityCacheError) {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw .unusableDirectory(path: path, reason: "mkdir: \(errnoText(errno))")
+            throw .unusableDirectory(path: path, reason: "mkdir: \(Errno.current)")
         }
         try check(path)
     }
@@ -23,7 +24,7 @@ enum CacheDirectory {
     static func check(_ path: String) throws(CapabilityCacheError) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            throw .unusableDirectory(path: path, reason: "lstat: \(errnoText(errno))")
+            throw .unusableDirectory(path: path, reason: "lstat: \(Errno.current)")
         }
         if info.st_mode & S_IFMT == S_IFLNK { throw .unusableDirectory(path: path, reason: "is a symlink") }
         if let problem = trustProblem(info, expectDirectory: true) {

@@ -1,6 +1,6 @@
 import Capabilities
 import Glibc
-import Netlink
+import SystemCalls
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -103,12 +103,12 @@ struct CacheFile {
         let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
         if fd < 0 {
             if errno == ENOENT { return nil }
-            return .failure(Refusal(text: errno == ELOOP ? "is a symlink" : "open: \(errnoText(errno))"))
+            return .failure(Refusal(text: errno == ELOOP ? "is a symlink" : "open: \(Errno.current)"))
         }
         var info = stat()
         var problem: String?
         if fstat(fd, &info) != 0 {
-            problem = "fstat: \(errnoText(errno))"
+            problem = "fstat: \(Errno.current)"
         } else {
             problem = trustProblem(info, expectDirectory: false)
                 ?? (info.st_size > Self.sizeLimit ? "larger than \(Self.sizeLimit) bytes" : nil)
@@ -159,15 +159,15 @@ struct CacheFile {
         }
         let temporary = directory + "/." + key.fileStem + ".\(getpid()).\(UInt32.random(in: 0 ... .max)).tmp"
         let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { throw .io(operation: "create", path: temporary, errno: errno) }
+        guard fd >= 0 else { throw .io(operation: "create", path: temporary, errno: .current) }
         var failure: CapabilityCacheError?
-        if fchmod(fd, 0o644) != 0 { failure = .io(operation: "fchmod", path: temporary, errno: errno) }
-        if failure == nil, !data.withUnsafeBytes({ writeAll(fd: fd, $0) }) {
-            failure = .io(operation: "write", path: temporary, errno: errno)
+        if fchmod(fd, 0o644) != 0 { failure = .io(operation: "fchmod", path: temporary, errno: .current) }
+        if failure == nil {
+            do { try writeAll(fd: fd, [UInt8](data)) } catch { failure = .io(operation: "write", path: temporary, errno: error) }
         }
-        if failure == nil, fsync(fd) != 0 { failure = .io(operation: "fsync", path: temporary, errno: errno) }
+        if failure == nil, fsync(fd) != 0 { failure = .io(operation: "fsync", path: temporary, errno: .current) }
         close(fd)
-        if failure == nil, rename(temporary, path) != 0 { failure = .io(operation: "rename", path: path, errno: errno) }
+        if failure == nil, rename(temporary, path) != 0 { failure = .io(operation: "rename", path: path, errno: .current) }
         if let failure {
             unlink(temporary)
             throw failure

@@ -1,6 +1,5 @@
 import Capabilities
-import Glibc
-import Probe
+import SystemCalls
 
 /// What a cached report is valid for. Boot id and kernel release pin it to this boot of this kernel; the
 /// probe set (tool version + capability ids) and schema to this tool; privilege to what the probe could see.
@@ -44,14 +43,7 @@ public struct CacheKey: Codable, Equatable, Sendable {
     }
 }
 
-// Read with plain byte handling: this runs on every plugin start, where Character-level string APIs cost
-// more in first-use set-up than the reads themselves.
 private let currentKey: CacheKey = {
-    var name = utsname()
-    uname(&name)
-    let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-    let bootId = readSmallFile("/proc/sys/kernel/random/boot_id").map { text in
-        String(decoding: text.utf8.filter { $0 != 0x0A && $0 != 0x20 }, as: UTF8.self)
-    } ?? "unknown"
-    return CacheKey(bootId: bootId, kernelRelease: release, privileged: Privilege.isPrivileged)
+    let identity = SystemIdentity.current()
+    return CacheKey(bootId: identity.bootID, kernelRelease: identity.release, privileged: Privilege.isPrivileged)
 }()

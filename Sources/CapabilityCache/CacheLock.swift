@@ -1,5 +1,5 @@
 import Glibc
-import Netlink
+import SystemCalls
 
 /// An exclusive flock on the key's lock file: the holder probes, the others wait and then read what it
 /// wrote. The lock dies with its holder (kill -9 included), so a crashed prober blocks nobody.
@@ -22,7 +22,7 @@ final class CacheLock {
                 guard errno == EWOULDBLOCK else {
                     let code = errno
                     close(fd)
-                    throw .io(operation: "flock", path: path, errno: code)
+                    throw .io(operation: "flock", path: path, errno: Errno(code))
                 }
                 if Double(monotonicMicroseconds()) > deadline {
                     close(fd)
@@ -49,7 +49,7 @@ final class CacheLock {
         for _ in 0 ..< 2 {
             let fd = retryingWhileInterrupted { Glibc.open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600) }
             if fd < 0 {
-                guard errno == ELOOP else { throw .io(operation: "open", path: path, errno: errno) }
+                guard errno == ELOOP else { throw .io(operation: "open", path: path, errno: .current) }
                 unlink(path)
                 continue
             }
@@ -58,7 +58,7 @@ final class CacheLock {
             close(fd)
             unlink(path)
         }
-        throw .io(operation: "open (untrusted lock file keeps coming back)", path: path, errno: EPERM)
+        throw .io(operation: "open (untrusted lock file keeps coming back)", path: path, errno: .EPERM)
     }
 }
 

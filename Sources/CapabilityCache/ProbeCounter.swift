@@ -1,6 +1,6 @@
 import Capabilities
 import Glibc
-import Netlink
+import SystemCalls
 
 /// Test hook: with LINKCAPS_TEST_PROBE_COUNTER=<path>, every probe the cache runs appends one line
 /// "<probe id> <pid>" to that file (O_APPEND: concurrent processes never interleave a line). The number of
@@ -14,6 +14,6 @@ enum ProbeCounter {
         guard fd >= 0 else { return }
         defer { close(fd) }
         let line = "\(report.probe.id) \(getpid())\n"
-        _ = line.utf8CString.withUnsafeBytes { writeAll(fd: fd, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        line.utf8CString.withUnsafeBytes { try? writeAll(fd: fd, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
     }
 }

@@ -1,9 +1,5 @@
 import Glibc
-import Netlink
-
-func errnoText(_ value: Int32) -> String {
-    Errno(value).description
-}
+import SystemCalls
 
 /// What may be trusted in the cache: a regular file or directory of ours that nobody else can write.
 func trustProblem(_ info: stat, expectDirectory: Bool) -> String? {

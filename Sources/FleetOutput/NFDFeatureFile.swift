@@ -1,4 +1,5 @@
 import Capabilities
+import Policy
 
 /// A Kubernetes Node Feature Discovery local feature file: `name=value` lines that nfd-worker's `local`
 /// source reads from /etc/kubernetes/node-feature-discovery/features.d/ and turns into node labels
@@ -20,7 +21,7 @@ public enum NFDFeatureFile {
 
     /// One line per capability the report has (known ids in the report's order, then unknown ones sorted),
     /// plus the kernel release, the distro's kernel version when known and the strategy, so that a label
-    /// selector can pick nodes by them. With `expiry` (from `expiryDirective`), nfd-worker drops the labels
+    /// selector can pick nodes by them. With `expiry` (an `NFDExpiry.directive` line), nfd-worker drops the labels
     /// once that time has passed unless the file is rewritten (NFD applies the directive to the lines after it).
     public static func render(_ report: Report, expiry: String? = nil) -> String {
         var out = expiry.map { $0 + "\n" } ?? ""
@@ -39,7 +40,8 @@ public enum NFDFeatureFile {
             guard !name.isEmpty else { continue }
             out += "\(prefix)\(name)=\(result.state.rawValue)\n"
         }
-        out += "\(prefix)\(strategyLabel)=\(report.holds(.moveSingleRequest) && report.holds(.moveSourceSeesOnlyOriginalName))\n"
+        // The policy's own rule (Strategy.inbound, without a name clash), not a copy of it.
+        out += "\(prefix)\(strategyLabel)=\(Strategy.preferredInbound(for: report) == .singleRequest)\n"
         return out
     }
 

@@ -14,9 +14,13 @@ struct Add {
 
     func run() throws -> JSON {
         let host = try RouteSocket()
-        let (selected, selectors) = try DeviceSelection.select(conf, host: host)
-        guard let link = selected else { throw notFound(selectors) }
+        let sysfs = SysfsDevices()
+        let (selected, selectors) = try DeviceSelection.select(conf, host: host, sysfs: sysfs)
+        guard let link = selected else { throw notFound(selectors, sysfs) }
         let device = Inspect.facts(link)
+        if device.altNames.count > Attachment.altNamesLimit {
+            throw CNIError(.invalidConfig, "\(device.name) has \(device.altNames.count) altnames, more than the \(Attachment.altNamesLimit) a record keeps")
+        }
         let contents = try Inspect.contents(inside)
         if contents.holds(env.ifname) {
             throw CNIError(.invalidEnvironment, "CNI_IFNAME \(env.ifname) is already used in the container")
@@ -35,8 +39,9 @@ struct Add {
             throw CNIError(.invalidConfig, "cannot move \(device.name): \(error)")
         }
         var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
-                                phase: "adding", strategy: plan.strategy.rawValue, index: device.index,
-                                original: original, result: nil)
+                                phase: .adding, strategy: plan.strategy, index: device.index,
+                                original: original, kernelpath: sysfs.parent(ofNet: device.name),
+                                result: nil)
         // Last moment to stop with nothing touched.
         try Interruption.check("before the device moved")
         try store.save(record)
@@ -58,7 +63,7 @@ struct Add {
                 try AddressConfig.apply(ipam!, index: mover.index, socket: inside)
             }
             try Interruption.check("before the attachment was recorded")
-            record.phase = "added"
+            record.phase = .added
             record.index = mover.index
             record.result = makeResult(mac: mover.arrived?.macAddress ?? device.mac, ipam: ipam)
             try store.save(record)
@@ -71,42 +76,50 @@ struct Add {
             }
             var failure = (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
                                                            details: "\(error)")
-            if let problem = rollBack(mover, original, record) {
+            switch rollBack(mover, original, record) {
+            case .success(let unrestored) where !unrestored.isEmpty:
+                failure.details = (failure.details.map { $0 + "; " } ?? "") + "rolled back, but " + unrestored.joined(separator: "; ")
+            case .failure(let problem):
                 failure.details = (failure.details.map { $0 + "; " } ?? "")
                     + "the rollback failed too (\(problem)): DEL will bring \(device.name) back"
+            default: break
             }
             throw failure
         }
     }
 
     /// The plan, with the single request's recovery: a kernel that moved the device and then said EEXIST
-    /// (a name taken meanwhile) gets the rename finished in the container, or the rollback.
+    /// (a name taken meanwhile) gets the rename finished in the container, or the rollback. The step that
+    /// failed is known by what it is (the move into the container), not by its place in the plan.
     func move(_ plan: Plan, _ mover: Mover, device: DeviceFacts) throws {
         do {
             try mover.run(plan, label: "add", interruptible: true)
         } catch let error as NetlinkError where error.errno == .EEXIST && plan.strategy == .singleRequest {
-            guard try mover.relocate() != nil, mover.location == .container else { throw error }
-            let first = plan.steps[0]
-            try mover.perform(Step(in: .container, name: first.name, alias: first.alias, up: true,
+            guard let move = mover.failedStep, move.moveTo == .container,
+                  try mover.relocate() != nil, mover.location == .container else { throw error }
+            try mover.perform(Step(in: .container, name: move.name, alias: move.alias, up: true,
                                    purpose: "finish the rename the kernel left undone"))
         }
     }
 
-    /// Puts the device back as it was and drops the record; on failure returns why, and the record stays
-    /// for the DEL the runtime sends after a failed ADD.
-    func rollBack(_ mover: Mover, _ original: OriginalState, _ record: Attachment) -> String? {
+    /// Puts the device back as it was and drops the record; returns what could not be given back (an
+    /// altname the host took meanwhile: said, never fatal). On failure, why, and the record stays for the
+    /// DEL the runtime sends after a failed ADD.
+    func rollBack(_ mover: Mover, _ original: OriginalState, _ record: Attachment) -> Result<[String], RollbackFailure> {
         do {
-            try mover.restore(original, label: "rollback")
+            let unrestored = try mover.restore(original, label: "rollback")
             store.remove(record)
-            return nil
+            return .success(unrestored)
         } catch {
-            return "\(error)"
+            return .failure(RollbackFailure(description: "\(error)"))
         }
     }
 
-    func notFound(_ selectors: String) -> CNIError {
-        for case (_, .success(let attachment)) in store.all() where conf.device == attachment.original.name
-            || (conf.hwaddr != nil && conf.hwaddr == attachment.original.mac) {
+    /// No host device answers the selectors: either it is in a pod already (a record says so, by name,
+    /// altname, MAC or sysfs device) or there is none.
+    func notFound(_ selectors: String, _ sysfs: SysfsDevices) -> CNIError {
+        for case (_, .success(let attachment)) in store.all()
+        where DeviceSelection.names(conf, attachment.original, kernelpath: attachment.kernelpath, sysfs: sysfs) {
             return CNIError(.invalidConfig, "device \(attachment.original.name) is already attached to container \(attachment.containerID) as \(attachment.ifname)")
         }
         return CNIError(.invalidConfig, "no host device found for \(selectors)")
@@ -128,3 +141,5 @@ struct Add {
         return result
     }
 }
+
+struct RollbackFailure: Error, CustomStringConvertible { let description: String }

@@ -1,5 +1,5 @@
 import Glibc
-import Netlink
+import SystemCalls
 
 /// A program the plugin runs (an IPAM plugin): its stdin fed from a buffer and its stdout collected at the
 /// same time (either may be larger than a pipe holds), its end checked (exit status or signal), and — when

@@ -41,7 +41,7 @@ struct Del {
         mover.recordedName = original.name
         mover.reopenPinnedScratch()
         defer { mover.unpinScratch() }
-        if container != nil && record?.phase != "adding" { mover.location = .container }
+        if container != nil && record?.phase != .adding { mover.location = .container }
         var found = try mover.relocate()
         if found == nil {
             // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?
@@ -53,10 +53,14 @@ struct Del {
             mover.location = .host
             found = link
         }
-        do { try mover.restore(original, label: "del", forced: stepwiseOrScratch(conf.strategy), found: found) } catch {
+        let unrestored: [String]
+        do { unrestored = try mover.restore(original, label: "del", forced: stepwiseOrScratch(conf.strategy), found: found) } catch {
             throw CNIError(.generic, "cannot return \(original.name) to the host", details: "\(error)")
         }
         if let record { store.remove(record) }
+        // The device is home; an altname the host gave another link meanwhile stays with that link. DEL
+        // succeeds (a runtime would retry a failed DEL forever), and says so.
+        for problem in unrestored { ReportSource.standardError("linkcaps-host-device: " + problem) }
     }
 
     /// On the way out a forced strategy is honoured only if it has its own way out (scratch, step-wise).

@@ -1,5 +1,5 @@
 import Glibc
-import Netlink
+import SystemCalls
 
 /// A documented test-only hook: with LINKCAPS_TEST_FD_REPORT=<path> the plugin writes, as it exits, the
 /// descriptors it held when it started and those it holds as it exits, one per line ("start 5
@@ -22,7 +22,7 @@ public struct DescriptorReport {
         let text = atStart.map { "start \($0.fd) \($0.target)\n" }.joined() + Self.open().map { "exit \($0.fd) \($0.target)\n" }.joined()
         let fd = retryingWhileInterrupted { Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
         guard fd >= 0 else { return }
-        _ = Array(text.utf8).withUnsafeBytes { writeAll(fd: fd, $0) }
+        Array(text.utf8).withUnsafeBytes { try? writeAll(fd: fd, $0) }
         close(fd)
     }
 

@@ -1,5 +1,4 @@
 import Glibc
-import Netlink
 
 /// Delegation to an IPAM plugin: executed from CNI_PATH with our stdin and environment, as the spec says.
 enum IPAM {

@@ -1,5 +1,5 @@
 import Glibc
-import Netlink
+import Synchronization
 
 /// SIGTERM, SIGINT and SIGHUP ask the plugin to stop. They are blocked from the first line of main, so
 /// every thread inherits the mask and no handler ever runs in the middle of a step; ADD looks for them
@@ -8,7 +8,8 @@ import Netlink
 /// state file and the alias record let the next DEL recover from it.
 public enum Interruption {
     static let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
-    private static var received: Int32?
+    /// The first interrupting signal taken; steps ask from the namespace thread as well as the main one.
+    private static let received = Mutex<Int32?>(nil)
 
     /// The plugin process's set-up: the interrupting signals blocked, SIGPIPE ignored (an IPAM plugin that
     /// exits without reading its input must give us EPIPE, not end us mid-ADD).
@@ -27,16 +28,18 @@ public enum Interruption {
 
     /// The first interrupting signal so far, taking any pending one without waiting.
     static func poll() -> Int32? {
-        if let received { return received }
-        var set = mask
-        var now = timespec()
-        let signal = sigtimedwait(&set, nil, &now)
-        if signal > 0 { received = signal }
-        return received
+        received.withLock { received in
+            if let received { return received }
+            var set = mask
+            var now = timespec()
+            let signal = sigtimedwait(&set, nil, &now)
+            if signal > 0 { received = signal }
+            return received
+        }
     }
 
     /// Records a signal taken elsewhere (the test pause hook waits for it with sigwait).
-    static func note(_ signal: Int32) { if received == nil { received = signal } }
+    static func note(_ signal: Int32) { received.withLock { if $0 == nil { $0 = signal } } }
 
     /// Throws (so that ADD rolls back) once an interrupting signal has arrived.
     static func check(_ stage: String) throws(CNIError) {

@@ -3,6 +3,7 @@ import Glibc
 import Namespaces
 import Netlink
 import Policy
+import SystemCalls
 
 /// Executes plans over real namespaces, knows where the device is after every step, and brings it back
 /// to the host under its original name and state when anything fails.
@@ -17,7 +18,8 @@ final class Mover {
     private var scratchSocket: RouteSocket?
     let pause: StepPause
     /// Where the scratch namespace is bind-mounted while the device may be in it: an anonymous one would
-    /// die with a killed plugin and destroy a virtual device inside (kernel-facts §4). DEL reopens it.
+    /// die with a killed plugin, and a dying namespace destroys the virtual devices inside (physical ones
+    /// return to the initial namespace). DEL reopens it.
     let scratchPin: String?
     /// Where the device is and under which index (a move keeps the index unless it is taken).
     var location: NamespaceRole = .host
@@ -28,6 +30,10 @@ final class Mover {
     var recordedName: String?
     /// The device as the last move's target reported it.
     var arrived: LinkMessage?
+    /// The step a run stopped at with an error (recovery looks at what it was, not where it stood).
+    var failedStep: Step?
+    /// Why an altname could not be given back, by name (the errno of RTM_NEWLINKPROP).
+    var altNameRefusals: [String: NetlinkError] = [:]
 
     init(report: Report, host: RouteSocket, container: NetworkNamespace?, containerSocket: RouteSocket? = nil,
          index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
@@ -105,12 +111,17 @@ final class Mover {
             let name = "\(label).\(number + 1)"
             pause.reached(name)
             if interruptible { try Interruption.check("before step \(name)") }
-            try perform(step)
+            do { try perform(step) } catch {
+                failedStep = step
+                throw error
+            }
         }
     }
 
     func perform(_ step: Step) throws {
         let socket = try socket(step.runsIn)
+        if let names = step.removeAltNames { return try takeOff(names, socket) }
+        if let names = step.addAltNames { return giveBack(names, socket) }
         let target = try step.moveTo.map { try namespace($0) }
         let request = LinkRequest.change(index: index, netnsFD: target?.fd, name: step.name, up: step.up,
                                          alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC))
@@ -158,36 +169,98 @@ final class Mover {
             || (recordedName != nil && AliasRecord.decode(link.alias)?.name == recordedName)
     }
 
-    /// Brings the device back to the host under its original name and state, from wherever it is.
-    func restore(_ original: OriginalState, label: String, forced: Strategy? = nil, found: LinkMessage? = nil) throws {
+    /// Brings the device back to the host under its original name and state, from wherever it is. Returns
+    /// what could not be given back: original altnames that do not name the device in the host afterwards
+    /// (one the host gave another link meanwhile is never taken from it; the rest of the restore goes on).
+    func restore(_ original: OriginalState, label: String, forced: Strategy? = nil, found: LinkMessage? = nil) throws -> [String] {
         guard let link = try found ?? relocate() else { throw CNIError(.generic, "the device (ifindex \(index)) was not found") }
         let facts = Inspect.facts(link)
         if location == .host {
             try restoreInHost(facts, original)
-            return
+            return try altNamesNotGivenBack(original)
         }
         let here = try Inspect.contents(socket(location), excluding: index)
         let hostContents = try Inspect.contents(host)
         var plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
                                                 source: here, target: hostContents, original: original, forced: forced))
         if location == .scratch {
-            // Already out of the container: the steps of the scratch strategy from the scratch onwards.
+            // Already out of the container: the scratch strategy's steps after its move into the scratch
+            // namespace, with what it would have taken off in the container taken off here.
             plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
                                                 source: here, target: hostContents, original: original, forced: .scratchNamespace))
-            plan.steps.removeFirst()
+            plan.steps = Self.fromScratch(plan.steps)
         }
         try run(plan, label: label)
+        return try altNamesNotGivenBack(original)
     }
 
-    /// In the host already (a rollback that never left, or a device a dying namespace returned).
+    /// The steps of an outbound scratch plan that remain once the device is in the scratch namespace.
+    static func fromScratch(_ steps: [Step]) -> [Step] {
+        guard let arrival = steps.firstIndex(where: { $0.moveTo == .scratch }) else { return steps }
+        let before = steps[..<arrival].filter { $0.removeAltNames != nil }.map { step -> Step in
+            var here = step
+            here.runsIn = .scratch
+            return here
+        }
+        return before + steps[(arrival + 1)...]
+    }
+
+    /// In the host already (a rollback that never left, or a device a dying namespace returned): name,
+    /// state, MTU, MAC, alias, and its own altnames only (the original ones it lacks given back; any
+    /// other taken off: a container's name must not stay on it in the host).
     func restoreInHost(_ facts: DeviceFacts, _ original: OriginalState) throws {
         let renaming = facts.name != original.name
         if renaming && facts.up && !report.holds(.renameWhileUp) {
             try host.perform(.change(index: index, up: false))
         }
+        let foreign = facts.altNames.filter { !original.altNames.contains($0) }
+        if !foreign.isEmpty { try takeOff(foreign, host) }
         try host.perform(.change(index: index, name: renaming ? original.name : nil, up: original.up,
                                  alias: original.alias ?? "", mtu: facts.mtu == original.mtu ? nil : original.mtu,
                                  address: original.mac == facts.mac ? nil : original.mac.flatMap(parseMAC)))
+        let missing = original.altNames.filter { !facts.altNames.contains($0) }
+        if !missing.isEmpty { giveBack(missing, host) }
+    }
+
+    // MARK: Altnames
+
+    /// RTM_DELLINKPROP for each, in the namespace the device is in. One that is not there (ENOENT: a run
+    /// killed after taking it off, or a name the kernel never registered here) is off already.
+    func takeOff(_ names: [String], _ socket: RouteSocket) throws {
+        for name in names {
+            do {
+                try socket.perform(.deleteAltName(index: index, name))
+            } catch {
+                guard error.errno == .ENOENT else { throw error }
+            }
+        }
+    }
+
+    /// RTM_NEWLINKPROP for each, in the host. A refusal never stops the others nor the restore: it is kept
+    /// for `altNamesNotGivenBack`, except EEXIST for a name the device has already (a run killed after it).
+    func giveBack(_ names: [String], _ socket: RouteSocket) {
+        for name in names {
+            do {
+                try socket.perform(.addAltName(index: index, name))
+            } catch {
+                if error.errno == .EEXIST, (try? socket.link(altName: name))?.index == index { continue }
+                altNameRefusals[name] = error
+            }
+        }
+    }
+
+    /// The original altnames that do not name the device in the host, by resolution (RTM_GETLINK with
+    /// IFLA_ALT_IFNAME), each with why.
+    func altNamesNotGivenBack(_ original: OriginalState) throws -> [String] {
+        var problems: [String] = []
+        for name in original.altNames {
+            let holder = try host.link(altName: name)
+            if holder?.index == index { continue }
+            let why = holder.map { "the host gave it to \($0.name ?? "ifindex \($0.index)") meanwhile" }
+                ?? altNameRefusals[name].map { "\($0)" } ?? "it names nothing in the host"
+            problems.append("the altname \(name) of \(original.name) was not given back: \(why)")
+        }
+        return problems
     }
 }
 

@@ -3,7 +3,7 @@ import Glibc
 import Namespaces
 import Netlink
 import Policy
-import Probe
+import SystemCalls
 
 /// One invocation of the plugin: environment and stdin in, JSON and an exit status out.
 public struct Plugin {
@@ -114,7 +114,7 @@ public struct Plugin {
 
     func check(_ env: CNIEnvironment, _ conf: NetConf, _ store: StateStore, _ socket: RouteSocket) throws {
         guard let state = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname),
-              state.phase == "added" else {
+              state.phase == .added else {
             throw CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
         }
         guard let link = try socket.link(named: env.ifname) else {

@@ -1,36 +1,49 @@
 import Glibc
 import Netlink
 import Policy
+import SystemCalls
 
 /// One attachment's record: written before the device moves, removed when it is back. Format (JSON, one
 /// file per attachment, `<network>_<containerID>_<ifname>.json` under LINKCAPS_STATE_DIR or
 /// /var/lib/cni/linkcaps) is documented in docs/plugin.md.
 struct Attachment: Equatable {
-    static let phases = ["adding", "added"]
+    /// `adding` from before the device moves until it is in place with its addresses, then `added`.
+    enum Phase: String, CaseIterable { case adding, added }
 
     var network: String
     var containerID: String
     var ifname: String
     var netns: String?
-    var phase: String          // "adding" until the device is in place, then "added"
-    var strategy: String?
+    var phase: Phase
+    var strategy: Strategy?
     var index: Int32
     var original: OriginalState
+    /// The sysfs directory of the device the net device hangs from (…/0000:00:05.0/virtio1), as the
+    /// kernelpath selector names it; nil for virtual links. What lets a second ADD that selects the device
+    /// by PCI address, deviceID or kernelpath, while it is in a pod, learn where it went.
+    var kernelpath: String?
     var result: JSON?
+
+    /// Bound of a record's altname list. The kernel sets no count, but sizes each altname at 132 bytes
+    /// inside IFLA_PROP_LIST, whose length is 16 bits: no link it can describe has 512. A NIC has a few.
+    static let altNamesLimit = 512
 
     var json: JSON {
         let device: JSON = .object(["name": .string(original.name), "ifindex": .number(String(index)),
                                     "up": .bool(original.up), "mtu": .number(String(original.mtu)),
-                                    "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null])
+                                    "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null,
+                                    "altNames": .array(original.altNames.map(JSON.string)),
+                                    "kernelpath": kernelpath.map(JSON.string) ?? .null])
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
-                        "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase),
-                        "strategy": strategy.map(JSON.string), "device": device, "result": result])
+                        "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase.rawValue),
+                        "strategy": strategy.map { .string($0.rawValue) }, "device": device, "result": result])
     }
 
-    init(network: String, containerID: String, ifname: String, netns: String?, phase: String, strategy: String?,
-         index: Int32, original: OriginalState, result: JSON?) {
+    init(network: String, containerID: String, ifname: String, netns: String?, phase: Phase, strategy: Strategy?,
+         index: Int32, original: OriginalState, kernelpath: String? = nil, result: JSON?) {
         self.network = network; self.containerID = containerID; self.ifname = ifname; self.netns = netns
-        self.phase = phase; self.strategy = strategy; self.index = index; self.original = original; self.result = result
+        self.phase = phase; self.strategy = strategy; self.index = index; self.original = original
+        self.kernelpath = kernelpath; self.result = result
     }
 
     /// A record read back: every field checked, numbers range-checked before they become fixed-width
@@ -55,26 +68,48 @@ struct Attachment: Equatable {
         }
         guard let device = json["device"], device.isObject else { throw StateError("device must be an object") }
         let network = try string("network")!, containerID = try string("containerID")!, ifname = try string("ifname")!
-        let netns = try string("netns", optional: true), phase = try string("phase")!
-        let strategy = try string("strategy", optional: true)
+        let netns = try string("netns", optional: true), phaseText = try string("phase")!
+        let strategyText = try string("strategy", optional: true)
         let name = try string("name", in: device)!, mac = try string("mac", in: device, optional: true)
         let alias = try string("alias", in: device, optional: true)
+        let kernelpath = try string("kernelpath", in: device, optional: true)
+        // Absent in records written before altnames were kept: none.
+        var altNames: [String] = []
+        if let list = device["altNames"], list != .null {
+            guard let items = list.array else { throw StateError("device.altNames must be an array of strings") }
+            guard items.count <= Self.altNamesLimit else { throw StateError("device.altNames holds more than \(Self.altNamesLimit) names") }
+            for item in items {
+                guard let altName = item.string else { throw StateError("device.altNames must be an array of strings") }
+                try check("device.altNames[\(altNames.count)]", altName) { $0.isEmpty ? "is empty" : InputCheck.text($0, limit: LinkLimit.altName) }
+                altNames.append(altName)
+            }
+        }
         try check("network", network) { InputCheck.cniName($0, limit: 255) }
         try check("containerID", containerID) { InputCheck.cniName($0, limit: 255) }
         try check("ifname", ifname, InputCheck.linkName)
         try check("netns", netns) { InputCheck.text($0, limit: 4095) }
-        guard Self.phases.contains(phase) else { throw StateError("phase must be one of \(Self.phases)") }
-        if let strategy, Strategy(rawValue: strategy) == nil { throw StateError("unknown strategy \(InputCheck.shown(strategy))") }
+        guard let phase = Phase(rawValue: phaseText) else {
+            throw StateError("phase must be one of \(Phase.allCases.map(\.rawValue))")
+        }
+        var strategy: Strategy?
+        if let strategyText {
+            guard let known = Strategy(rawValue: strategyText) else {
+                throw StateError("unknown strategy \(InputCheck.shown(strategyText))")
+            }
+            strategy = known
+        }
         try check("device.name", name, InputCheck.linkName)
         try check("device.mac", mac, InputCheck.mac)
         try check("device.alias", alias) { InputCheck.text($0, limit: LinkLimit.alias) }
+        try check("device.kernelpath", kernelpath) { InputCheck.text($0, limit: 4095) ?? ($0.hasPrefix("/") ? nil : "is not an absolute path") }
         guard case .bool(let up)? = device["up"] else { throw StateError("device.up must be true or false") }
         let index: Int32 = try integer("ifindex", in: device, 1...Int32.max)
         let mtu: UInt32 = try integer("mtu", in: device, 0...UInt32.max)
         if let result = json["result"], result != .null, !result.isObject { throw StateError("result must be an object") }
         self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
-                  strategy: strategy, index: index, original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias),
-                  result: json["result"].flatMap { $0 == .null ? nil : $0 })
+                  strategy: strategy, index: index,
+                  original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias, altNames: altNames),
+                  kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 })
     }
 }
 
@@ -170,8 +205,11 @@ final class StateStore {
             return .failure(CNIError(.ioFailure, "cannot read the state file \(path): \(Errno.current)"))
         }
         defer { close(fd) }
-        guard let bytes = readAll(fd: fd, limit: Self.fileSizeLimit) else {
-            return .failure(CNIError(.decodeFailure, "the state file \(path) is unreadable or larger than \(Self.fileSizeLimit) bytes"))
+        let bytes: [UInt8]
+        do { bytes = try readAll(fd: fd, limit: Self.fileSizeLimit) } catch {
+            return .failure(error == .EFBIG
+                ? CNIError(.decodeFailure, "the state file \(path) is larger than \(Self.fileSizeLimit) bytes")
+                : CNIError(.ioFailure, "cannot read the state file \(path): \(error)"))
         }
         do {
             return .success(try Attachment(try JSON.parse(bytes)))
@@ -191,7 +229,8 @@ final class StateStore {
         let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
         guard fd >= 0 else { throw CNIError(.ioFailure, "cannot write \(temporary): \(Errno.current)") }
         let bytes = Array((a.json.text + "\n").utf8)
-        var failure = bytes.withUnsafeBytes { writeAll(fd: fd, $0) } ? nil : "write: \(Errno.current)"
+        var failure: String?
+        do { try writeAll(fd: fd, bytes) } catch { failure = "write: \(error)" }
         if close(fd) != 0 && failure == nil { failure = "close: \(Errno.current)" }
         if failure == nil && rename(temporary, target) != 0 { failure = "rename: \(Errno.current)" }
         if let failure {

@@ -1,7 +1,8 @@
 /// The body of a JSON string (what lies between its quotes) decoded to a Swift string: \n, \", \uXXXX with
-/// surrogate pairs. Shared by the plugin's JSON reader (strict: a malformed \u escape is an error the CNI
-/// caller must hear about) and the fleet audit's scanner (lenient: it becomes U+FFFD, the report is still
-/// counted). Unknown escapes such as \q stand for the letter itself in both.
+/// surrogate pairs. Shared by the plugin's JSON reader and the report reader's scanner (Capabilities), which
+/// both check escapes while scanning and decode values strictly; the scanner decodes leniently only text cut
+/// at a byte limit for a message (a cut \u escape becomes U+FFFD). An escape the callers would have refused,
+/// such as \q, stands for the letter itself.
 public enum JSONEscapes {
     public static func decode(_ raw: UnsafeBufferPointer<UInt8>, strict: Bool) -> String? {
         var scalars = String.UnicodeScalarView()
@@ -11,22 +12,7 @@ public enum JSONEscapes {
             bytes.removeAll(keepingCapacity: true)
         }
         var i = 0
-        func hex4() -> UInt32? {
-            guard i + 4 < raw.count else { return nil }
-            var value: UInt32 = 0
-            for j in 1...4 {
-                let byte = raw[i + j]
-                let digit: UInt8
-                switch byte {
-                case 0x30...0x39: digit = byte - 0x30
-                case 0x41...0x46: digit = byte - 0x41 + 10
-                case 0x61...0x66: digit = byte - 0x61 + 10
-                default: return nil
-                }
-                value = value << 4 | UInt32(digit)
-            }
-            return value
-        }
+        func hex4() -> UInt32? { Self.hex4(raw, at: i + 1) }
         while i < raw.count {
             let byte = raw[i]
             guard byte == 0x5C, i + 1 < raw.count else { bytes.append(byte); i += 1; continue }
@@ -62,5 +48,22 @@ public enum JSONEscapes {
         }
         flush()
         return String(scalars)
+    }
+
+    /// The four hex digits at `offset` (of a \u escape) as a number; nil when they are not four hex digits.
+    public static func hex4(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> UInt32? {
+        guard offset >= 0, offset + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for byte in bytes[offset..<(offset + 4)] {
+            let digit: UInt8
+            switch byte {
+            case 0x30...0x39: digit = byte - 0x30
+            case 0x41...0x46: digit = byte - 0x41 + 10
+            case 0x61...0x66: digit = byte - 0x61 + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 }

@@ -1,14 +1,18 @@
+import Capabilities
+
 /// The distro's own kernel version: uname -r says "6.1.0-26-cloud-amd64", but the fixes a kernel carries
 /// follow the package version ("Debian 6.1.170-1"), which Debian writes into uname -v and Ubuntu into
 /// /proc/version_signature.
 public enum DistroKernel {
     /// From /proc/version_signature ("Ubuntu 5.15.0-91.101-generic 5.15.131") when present, else from the
     /// kernel version string; nil when neither encodes one.
-    public static func version(signature: String?, unameVersion: String) -> (version: String, source: String)? {
+    public static func version(signature: String?, unameVersion: String)
+        -> (version: String, source: HostFacts.DistroKernelVersionSource)?
+    {
         if let signature = signature?.trimmed, !signature.isEmpty {
-            return (signature, "/proc/version_signature")
+            return (signature, .versionSignature)
         }
-        if let debian = debianVersion(in: unameVersion) { return (debian, "uname -v") }
+        if let debian = debianVersion(in: unameVersion) { return (debian, .unameVersion) }
         return nil
     }
 

@@ -1,7 +1,7 @@
 import Capabilities
 import Glibc
 import Namespaces
-import Probe
+import SystemCalls
 
 /// Gathers the facts that explain a report. Cheap (no namespaces unless interfaces are asked for one),
 /// and never fails: what cannot be read is left out or marked unknown.

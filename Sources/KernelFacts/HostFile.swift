@@ -1,4 +1,4 @@
-import Probe
+import SystemCalls
 
 /// The first line of a small procfs/sysfs file, without its newline; nil when unreadable or empty.
 func readFirstLine(_ path: String) -> String? {

@@ -2,17 +2,18 @@ import Capabilities
 import CShims
 import Glibc
 import Namespaces
+import SystemCalls
 
 /// The driver behind a network interface. ETHTOOL_GDRVINFO answers for an interface of the namespace the
 /// socket lives in, so it is asked from inside the interface's namespace; sysfs only shows the namespace
 /// it was mounted for, so it is the fallback in the host namespace only.
 public enum InterfaceDriver {
     public static func describe(_ name: String, in namespace: NetworkNamespace? = nil) -> HostFacts.Interface {
-        let ask = { () -> Result<lc_drvinfo, ErrnoCode> in ethtoolDriverInfo(name) }
-        let answer: Result<lc_drvinfo, ErrnoCode>
+        let ask = { () -> Result<lc_drvinfo, Errno> in ethtoolDriverInfo(name) }
+        let answer: Result<lc_drvinfo, Errno>
         if let namespace {
             do { answer = try namespace.run(ask) } catch {
-                return HostFacts.Interface(name: name, source: "none", note: "cannot enter namespace: \(error)")
+                return HostFacts.Interface(name: name, source: .none, note: "cannot enter namespace: \(error)")
             }
         } else {
             answer = ask()
@@ -22,27 +23,24 @@ public enum InterfaceDriver {
             let driver = field(&info.driver)
             var result = HostFacts.Interface(name: name, driver: driver, driverVersion: field(&info.version),
                                              firmwareVersion: field(&info.fw_version), busInfo: field(&info.bus_info),
-                                             module: nil, source: "ethtool")
+                                             module: nil, source: .ethtool)
             result.module = namespace == nil ? sysfsModule(name) ?? driver : driver
             return result
-        case .failure(let code):
+        case .failure(let errno):
             guard namespace == nil, let driver = sysfsDriver(name) else {
-                return HostFacts.Interface(name: name, source: "none",
-                                           note: "ETHTOOL_GDRVINFO: \(errnoName(code.value))")
+                return HostFacts.Interface(name: name, source: .none, note: "ETHTOOL_GDRVINFO: \(errno.name)")
             }
-            return HostFacts.Interface(name: name, driver: driver, module: sysfsModule(name) ?? driver, source: "sysfs",
-                                       note: "ETHTOOL_GDRVINFO: \(errnoName(code.value))")
+            return HostFacts.Interface(name: name, driver: driver, module: sysfsModule(name) ?? driver, source: .sysfs,
+                                       note: "ETHTOOL_GDRVINFO: \(errno.name)")
         }
     }
 
-    struct ErrnoCode: Error { let value: Int32 }
-
-    static func ethtoolDriverInfo(_ name: String) -> Result<lc_drvinfo, ErrnoCode> {
+    static func ethtoolDriverInfo(_ name: String) -> Result<lc_drvinfo, Errno> {
         let fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return .failure(ErrnoCode(value: errno)) }
+        guard fd >= 0 else { return .failure(.current) }
         defer { close(fd) }
         var info = lc_drvinfo()
-        guard lc_ethtool_drvinfo(fd, name, &info) == 0 else { return .failure(ErrnoCode(value: errno)) }
+        do { _ = try retryingOnInterrupt { lc_ethtool_drvinfo(fd, name, &info) } } catch { return .failure(error) }
         return .success(info)
     }
 

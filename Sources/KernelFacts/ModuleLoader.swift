@@ -1,5 +1,6 @@
 import CKmod
 import Glibc
+import Synchronization
 
 /// Loads a kernel module through libkmod, as `modprobe` would (dependencies first). Only used with
 /// `linkcaps probe --load-modules`: loading a module is a host-wide side effect, never a default.
@@ -18,11 +19,11 @@ public enum ModuleLoader {
     /// What `load` would do in a module tree, without doing it (KMOD_PROBE_DRY_RUN): libkmod's own account,
     /// one "module options" line per module it would insert, dependencies first.
     public static func dryRun(_ name: String, directory: String) -> (note: String?, actions: [String]) {
-        DryRunLog.lock.lock()
-        defer { DryRunLog.lock.unlock() }
-        DryRunLog.actions = []
-        let note = probe(name, context: KmodContext(directory: directory), dryRun: true)
-        return (note, DryRunLog.actions)
+        DryRunLog.oneAtATime.withLock { _ in
+            DryRunLog.actions.withLock { $0 = [] }
+            let note = probe(name, context: KmodContext(directory: directory), dryRun: true)
+            return (note, DryRunLog.actions.withLock { $0 })
+        }
     }
 
     private static func probe(_ name: String, context: KmodContext?, dryRun: Bool) -> String? {
@@ -50,25 +51,17 @@ public enum ModuleLoader {
     }
 }
 
-/// libkmod's print_action callback has no context pointer: the dry run's lines go to one guarded log.
+/// libkmod's print_action callback has no context pointer: the dry run's lines go to one guarded log, and
+/// dry runs take turns.
 private enum DryRunLog {
-    static let lock = Mutex()
-    static var actions: [String] = []
+    static let oneAtATime = Mutex(())
+    static let actions = Mutex<[String]>([])
 }
 
 private let recordAction: @convention(c) (OpaquePointer?, Bool, UnsafePointer<CChar>?) -> Void = { module, _, options in
     let name = module.flatMap { kmod_module_get_name($0) }.map { String(cString: $0) } ?? "?"
     let text = options.map { String(cString: $0) } ?? ""
-    DryRunLog.actions.append(text.isEmpty ? name : "\(name) \(text)")
-}
-
-/// A plain pthread mutex (KernelFacts avoids Foundation).
-final class Mutex {
-    private var mutex = pthread_mutex_t()
-    init() { pthread_mutex_init(&mutex, nil) }
-    deinit { pthread_mutex_destroy(&mutex) }
-    func lock() { pthread_mutex_lock(&mutex) }
-    func unlock() { pthread_mutex_unlock(&mutex) }
+    DryRunLog.actions.withLock { $0.append(text.isEmpty ? name : "\(name) \(text)") }
 }
 
 extension Optional where Wrapped == String {

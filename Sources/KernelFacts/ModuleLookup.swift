@@ -1,7 +1,7 @@
 import Capabilities
 import CKmod
 import Glibc
-import Netlink
+import SystemCalls
 
 extension KmodContext {
     /// What libkmod knows of one module (a module name or an alias such as rtnl-link-dummy).

@@ -53,7 +53,7 @@ public struct FleetAuditor {
     public mutating func add(_ bytes: UnsafeRawBufferPointer, source: () -> String) {
         reports += 1
         do {
-            add(try LeanReportParser.parse(bytes), source: source)
+            add(try ReportReader.lean(bytes), source: source)
         } catch {
             noteMalformed(source(), "\(error)")
         }
@@ -102,9 +102,10 @@ public struct FleetAuditor {
     }
 
     mutating func add(_ report: LeanReport, source: () -> String) {
+        // Group keys and names are shown to people (terminals, XHTML): control characters made visible.
         var distro = "unknown"
-        if let id = report.distroID { distro = report.versionID.map { "\(id) \($0)" } ?? id }
-        var key = Key(release: report.release, distro: distro)
+        if let id = report.distroID { distro = JSONScanner.printable(report.versionID.map { "\(id) \($0)" } ?? id) }
+        var key = Key(release: JSONScanner.printable(report.release), distro: distro)
         var slot = index[key]
         if slot == nil {
             if groups.count >= limits.maxGroups {
@@ -133,10 +134,11 @@ public struct FleetAuditor {
         if inconclusive {
             groups[g].inconclusive += 1
             if groups[g].examples.count < limits.examplesPerGroup {
-                groups[g].examples.append(source() + (report.bootID.map { " (boot \($0))" } ?? ""))
+                groups[g].examples.append(source() + (report.bootID.map { " (boot \(JSONScanner.printable($0)))" } ?? ""))
             }
         }
-        for name in report.unknownCapabilities {
+        for unknownName in report.unknownCapabilities {
+            let name = JSONScanner.printable(Self.prefix(unknownName, bytes: 64))
             if unknown[name] != nil || unknown.count < limits.unknownCapabilityNames {
                 unknown[name, default: 0] += 1
             } else {
@@ -145,22 +147,26 @@ public struct FleetAuditor {
         }
     }
 
+    /// At most `bytes` bytes of UTF-8, cut at a scalar boundary (unknown ids are named, not kept whole).
+    static func prefix(_ text: String, bytes: Int) -> String {
+        guard text.utf8.count > bytes else { return text }
+        var cut = String.UnicodeScalarView(), used = 0
+        for scalar in text.unicodeScalars {
+            used += UTF8.width(scalar)
+            if used > bytes { break }
+            cut.append(scalar)
+        }
+        return String(cut)
+    }
+
     static let stateIndex: [CapabilityState: Int] = Dictionary(
         uniqueKeysWithValues: CapabilityState.allCases.enumerated().map { ($1, $0) })
 
     mutating func strategyIndex(_ states: [CapabilityState?]) -> Int {
         if let known = strategyMemo[states] { return known }
-        var capabilities: [String: CapabilityResult] = [:]
-        for (id, state) in zip(CapabilityID.allCases, states) {
-            guard let state else { continue }
-            capabilities[id.rawValue] = CapabilityResult(state: state, summary: "", evidence: Evidence(),
-                                                         metadata: CapabilityMetadata())
-        }
-        let report = Report(tool: .init(name: "", version: ""), kernel: .init(release: "", version: ""), bootId: "",
-                            probe: .init(id: "", startedAt: "", durationMs: 0, linkKind: nil, linkKindNotes: [:],
-                                         privileged: false),
-                            capabilities: capabilities)
-        let strategy = Strategy.preferredInbound(for: report)
+        var lean = LeanReport()
+        lean.states = states
+        let strategy = Strategy.preferredInbound(for: lean.report(source: .probe))
         let index = Strategy.allCases.firstIndex(of: strategy)!
         // Real fleets show a handful of combinations; adversarial input could show millions: stop memoising.
         if strategyMemo.count < 4096 { strategyMemo[states] = index }

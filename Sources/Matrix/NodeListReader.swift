@@ -37,7 +37,7 @@ public enum NodeListReader {
         var sawItems = false
         try scanner.object { scanner, key in
             if scanner.equals(key, "kind") {
-                kind = try scanner.keptString("kind")
+                kind = try shortString(&scanner)
             } else if scanner.equals(key, "items") {
                 sawItems = true
                 var index = 0
@@ -51,9 +51,9 @@ public enum NodeListReader {
         }
         try scanner.end()
         guard kind == "List" || kind == "NodeList" else {
-            throw MalformedReportError("not a node list (kind \(kind ?? "missing"); want `kubectl get nodes -o json`)")
+            throw NodeListError("not a node list (kind \(kind ?? "missing"); want `kubectl get nodes -o json`)")
         }
-        guard sawItems else { throw MalformedReportError("a \(kind!) without items") }
+        guard sawItems else { throw NodeListError("a \(kind!) without items") }
         return nodes
     }
 
@@ -108,13 +108,13 @@ public enum NodeListReader {
         return interpret(labels, kernel: kernel, bootID: bootID, name: label)
     }
 
-    /// A string value of at most `LeanReportParser.maxKeptString` bytes; nil (and consumed) for a longer
+    /// A string value of at most `ReportReader.maxKeptString` bytes; nil (and consumed) for a longer
     /// string or another kind of value.
     static func shortString(_ scanner: inout JSONScanner) throws -> String? {
         guard scanner.peek() == UInt8(ascii: "\"") else { try scanner.skipValue(); return nil }
         let range = try scanner.string()
-        guard range.end - range.start <= LeanReportParser.maxKeptString else { return nil }
-        return scanner.text(range, limit: LeanReportParser.maxKeptString)
+        guard range.end - range.start <= ReportReader.maxKeptString else { return nil }
+        return scanner.text(range, limit: ReportReader.maxKeptString)
     }
 
     /// An object's members, or nothing when the value is not an object (kept for the per-node verdict).
@@ -172,4 +172,10 @@ public enum NodeListReader {
         return parts[0].utf8.allSatisfy { $0 >= 0x61 && $0 <= 0x7A }
             && parts[1].utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) }
     }
+}
+
+/// Why a document is not a node list at all (a single node's problems are `Node.malformed`).
+public struct NodeListError: Error, Equatable, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -21,12 +21,28 @@ public struct Observation: Codable, Equatable, Sendable {
             ?? KernelVersion(parsing: kernel.release)
     }
 
-    /// Decodes an observation file; the report inside must pass Report's own schema check.
+    /// Decodes an observation file; the report inside is read as every report is (ReportReader first).
     public static func decode(_ bytes: [UInt8]) throws -> Observation {
-        let observation = try JSONCoding.decoder.decode(Observation.self, from: JSONCoding.data(bytes))
-        guard observation.report.schemaVersion == Report.currentSchemaVersion else {
-            throw ReportError.unsupportedSchema(observation.report.schemaVersion)
+        try bytes.withUnsafeBytes { whole in
+            guard let range = try reportRange(whole) else { throw ReportError.malformed("observation: no report") }
+            do { try ReportReader.check(UnsafeRawBufferPointer(rebasing: whole[range])) } catch {
+                throw ReportError.malformed("observation: report: \(error)")
+            }
         }
-        return observation
+        return try JSONCoding.decoder.decode(Observation.self, from: JSONCoding.data(bytes))
+    }
+
+    /// Where the top-level `report` member's value lies (the whole document's syntax checked on the way).
+    static func reportRange(_ bytes: UnsafeRawBufferPointer) throws -> Range<Int>? {
+        var scanner = JSONScanner(bytes)
+        var range: Range<Int>?
+        try scanner.object { scanner, key in
+            _ = scanner.peek()
+            let start = scanner.at
+            try scanner.skipValue()
+            if scanner.equals(key, "report") { range = start..<scanner.at }
+        }
+        try scanner.end()
+        return range
     }
 }

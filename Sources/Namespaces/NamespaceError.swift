@@ -1,4 +1,4 @@
-import Netlink
+import SystemCalls
 
 public enum NamespaceError: Error, CustomStringConvertible, Sendable {
     /// A system call failed; `operation` names it.

@@ -1,6 +1,6 @@
 import CShims
 import Glibc
-import Netlink
+import SystemCalls
 
 /// Runs namespace work on one dedicated, long-lived pthread, so that switching network namespace (a
 /// per-thread property) never touches a thread that Swift or anyone else might reuse. The worker lives on

@@ -1,6 +1,6 @@
 import Glibc
-import Netlink
 import Synchronization
+import SystemCalls
 
 /// The dedicated thread behind NamespaceThread: takes one job at a time; a job answers whether the thread
 /// is still fit to run others (false after a failed switch back, and the thread then ends).

@@ -1,3 +1,4 @@
+import SystemCalls
 /// A request the kernel refused (or a socket failure), with what the kernel said about it.
 public struct NetlinkError: Error, CustomStringConvertible, Sendable {
     public let errno: Errno

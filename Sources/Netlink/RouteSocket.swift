@@ -1,6 +1,7 @@
 import CMnl
 import CShims
 import Glibc
+import SystemCalls
 
 /// An rtnetlink socket. It stays bound to the network namespace of the thread that opened it, which it
 /// remembers by cookie; requests are answered in that namespace only.
@@ -96,11 +97,12 @@ public final class RouteSocket {
         try lookup(.get(index: index))
     }
 
-    /// The link with this name (or, when `includingAltNames`, this alternative name), or nil.
+    /// The link with this name (IFLA_IFNAME), or nil when there is none in this namespace.
     public func link(named name: String) throws(NetlinkError) -> LinkMessage? {
         try lookup(.get(name: name))
     }
 
+    /// The link this alternative name (IFLA_ALT_IFNAME) resolves to in this namespace, or nil.
     public func link(altName: String) throws(NetlinkError) -> LinkMessage? {
         try lookup(.get(altName: altName))
     }

@@ -1,5 +1,7 @@
 /// The device's original name and state, written into IFLA_IFALIAS on the way in. The alias survives a
-/// dying namespace (kernel-facts §4), so a device returned to the host can be recognised and restored
+/// dying namespace (a physical device then returns to the initial namespace under its pod name, or devN
+/// when that is taken: seen with virtio-net NICs on 5.10 and 6.1, Tests/Guest), so a device returned to the
+/// host can be recognised and restored
 /// even when the state file is lost. Text: `linkcaps name=eth5 up=1 mtu=1500 mac=aa:bb:cc:dd:ee:ff`.
 public enum AliasRecord {
     static let prefix = "linkcaps "

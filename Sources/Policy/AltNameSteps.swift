@@ -25,17 +25,40 @@ extension Planner {
             + "\(names.joined(separator: ", ")) would stay registered in the host; taken off before the move, given back at DEL")
     }
 
-    /// Outbound: give the recorded altnames back once the device is in the host (those the host does not use).
-    static func giveAltNamesBack(_ plan: inout Plan, _ r: PlanRequest, _ original: OriginalState) {
-        guard altNamesStayBehind(r.report), !original.altNames.isEmpty else { return }
-        let free = original.altNames.filter { !r.target.holds($0) }
-        for taken in original.altNames where r.target.holds(taken) {
+    /// Outbound, before the first move, in the container: the altnames the device must not carry out.
+    /// Where altnames stay behind, all of them (ours come back from the record; any the container gave it
+    /// would stay registered in the container's namespace, whose death frees the names' hash with the
+    /// kernel's nodes still in it, before 8e15aee62161). Where they follow the device, those that are not its
+    /// original ones (the container's names must not reach the host) and those the host uses meanwhile (the
+    /// kernel would refuse the whole move, v6.6+, and the device would never come home).
+    static func altNamesToTakeOffOut(_ r: PlanRequest, _ original: OriginalState) -> [String] {
+        if altNamesStayBehind(r.report) { return r.device.altNames }
+        return r.device.altNames.filter { !original.altNames.contains($0) || r.target.holds($0) }
+    }
+
+    /// Outbound: take off what must not travel (before the first move), and give back, once the device is in
+    /// the host, the original altnames it does not bring home (all of them where they stay behind) that the
+    /// host does not use. One the host uses is a hazard: never taken from the other link, reported.
+    static func handleAltNamesOut(_ plan: inout Plan, _ r: PlanRequest, _ original: OriginalState) {
+        let off = altNamesToTakeOffOut(r, original)
+        if !off.isEmpty, let firstMove = plan.steps.firstIndex(where: \.isMove) {
+            plan.steps.insert(Step(in: plan.steps[firstMove].runsIn, removeAltNames: off,
+                                   purpose: "take off the altnames the device must not carry to the host"),
+                              at: firstMove)
+            plan.reasons.append("\(off.joined(separator: ", ")) taken off before leaving: "
+                + (altNamesStayBehind(r.report) ? "the kernel was not seen to move altnames with the device"
+                                                : "not the device's own, or used in the host"))
+        }
+        let brought = r.device.altNames.filter { !off.contains($0) }
+        let missing = original.altNames.filter { !brought.contains($0) }
+        for taken in missing where r.target.holds(taken) {
             plan.hazards.append("the altname \(taken) is used in the host meanwhile: not given back")
         }
+        let free = missing.filter { !r.target.holds($0) }
         guard !free.isEmpty else { return }
         let home = (plan.steps.firstIndex { $0.moveTo == .host }).map { $0 + 1 } ?? plan.steps.count
         plan.steps.insert(Step(in: .host, addAltNames: free, purpose: "give the device its altnames back, now that it is in the host"),
                           at: home)
-        plan.reasons.append("the altnames taken off on the way in (\(free.joined(separator: ", "))) are given back in the host")
+        plan.reasons.append("the altnames the device does not bring home (\(free.joined(separator: ", "))) are given back in the host")
     }
 }

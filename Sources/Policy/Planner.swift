@@ -101,9 +101,6 @@ public enum Planner {
         guard let original = r.original else { throw .originalStateMissing }
         let device = r.device
         if r.target.holds(original.name) { throw .nameTaken(original.name, in: .host) }
-        if r.report.holds(.altnameFollowsMove), let clash = device.altNames.first(where: r.target.holds) {
-            throw .altNameTaken(clash, in: .host)
-        }
         let upInMove = r.report.holds(.moveUpInSameRequest)
         let renamed = device.name != original.name
         let nameFreeInContainer = !r.source.holds(original.name)
@@ -121,7 +118,7 @@ public enum Planner {
             strategy = .scratchNamespace
             reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
         }
-        // MTU, MAC, alias and flags are applied in the target after the move (kernel-facts §1).
+        // MTU, MAC, alias and flags are applied in the target after the move (do_setlink, after __dev_change_net_namespace: docs/experiments.md).
         var restore = Step(in: .container, moveTo: .host, alias: original.alias ?? "",
                            up: upInMove && original.up ? true : nil,
                            mtu: device.mtu == original.mtu ? nil : original.mtu,
@@ -165,7 +162,7 @@ public enum Planner {
             plan.hazards.append("the host sees the container's name (\(device.name)) first; the move fails if that name is taken there")
         }
         if needsUpStep && strategy != .moveThenRename { plan.steps.append(upStep) }
-        giveAltNamesBack(&plan, r, original)
+        handleAltNamesOut(&plan, r, original)
         if !plan.keepsHostInvariant { plan.hazards.append("breaks the invariant: the host sees a name other than \(original.name)") }
         return plan
     }

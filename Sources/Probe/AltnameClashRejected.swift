@@ -1,5 +1,4 @@
 import Capabilities
-import Netlink
 
 extension Experiment {
     /// 7663d522099e made __dev_change_net_namespace check the device's altnames against the target before

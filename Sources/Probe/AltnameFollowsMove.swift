@@ -3,7 +3,8 @@ import Netlink
 
 extension Experiment {
     /// Decided by resolution, not by the altname list: before 8e15aee62161 the moved link still lists its
-    /// altname in the target while the name stays registered in the source (kernel-facts §3).
+    /// altname in the target while the name stays registered in the source (seen on Debian 5.10.218 and
+    /// 5.10.251; docs/experiments.md, altname.followsMove).
     static let altnameFollowsMove = Experiment(
         id: .altnameFollowsMove,
         meaning: "a device's alternative names go with it: afterwards they resolve in the container and are free again in the host",

@@ -1,14 +1,15 @@
 import Capabilities
 import Netlink
+import SystemCalls
 
 /// A named experiment: what it means for a host-device plugin, version notes for explanations, and the
 /// function that runs it on a fresh lab. Adding a capability is adding one of these.
-struct Experiment {
+struct Experiment: Sendable {
     let id: CapabilityID
     /// One line: what the answer means for a plugin that moves devices.
     let meaning: String
     let metadata: CapabilityMetadata
-    let run: (Lab) throws -> Conclusion
+    let run: @Sendable (Lab) throws -> Conclusion
 }
 
 /// An experiment's answer before timing is attached.

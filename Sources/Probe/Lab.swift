@@ -79,7 +79,7 @@ final class Lab {
 
 extension ObservedEvent {
     init(_ message: LinkMessage) {
-        self.init(event: message.kind.rawValue, name: message.name, ifindex: message.index, up: message.isUp,
+        self.init(event: message.kind == .new ? .newLink : .delLink, name: message.name, ifindex: message.index, up: message.isUp,
                   newNetnsId: message.newNetnsID, newIfindex: message.newIfindex)
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Where the kernel tells, without loading anything, which modules it has and whether it can load more.
 /// Paths so that tests (and a guest) can point the decision at prepared trees.

@@ -1,5 +1,4 @@
 import Capabilities
-import Netlink
 
 extension Experiment {
     static let moveInFlightRenameOnClash = Experiment(

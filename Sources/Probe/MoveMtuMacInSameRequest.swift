@@ -1,5 +1,4 @@
 import Capabilities
-import Netlink
 
 extension Experiment {
     /// do_setlink applies IFLA_ADDRESS and IFLA_MTU after __dev_change_net_namespace, in the target, in every

@@ -51,8 +51,9 @@ extension Lab {
 }
 
 extension Lab {
-    /// The in-flight path (kernel-facts §1): the target already holds a link under the device's current name
-    /// (lcp0), so __dev_change_net_namespace must apply the new name during the move itself.
+    /// The in-flight path (docs/experiments.md, move.inFlightRenameOnClash): the target already holds a link
+    /// under the device's current name (lcp0), so __dev_change_net_namespace must apply the new name during
+    /// the move itself.
     func moveWithCurrentNameTaken() throws -> MoveRun {
         try makeLink(ProbeNames.original, in: .target)
         let link = try makeLink(ProbeNames.original, up: true)

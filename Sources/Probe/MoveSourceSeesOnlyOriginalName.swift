@@ -1,5 +1,4 @@
 import Capabilities
-import Netlink
 
 extension Experiment {
     /// The path without a clash: the device leaves under its own name and is renamed in the target, so the

@@ -1,5 +1,4 @@
 import Capabilities
-import Netlink
 
 extension Experiment {
     /// The in-flight path: lcp0 is taken in the target, so the kernel renames during the move. Before

@@ -1,5 +1,6 @@
 import Capabilities
 import Netlink
+import SystemCalls
 
 /// Name checks by resolution: what a namespace answers when asked for a name, and whether it takes the
 /// name for another link. Where a link's own altname list and the namespace's name registry disagree

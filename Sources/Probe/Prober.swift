@@ -2,6 +2,7 @@ import Capabilities
 import Glibc
 import Namespaces
 import Netlink
+import SystemCalls
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -46,8 +47,20 @@ public enum Prober {
         experiments.first { $0.id == id }?.metadata ?? CapabilityMetadata()
     }
 
-    public static func run(_ options: ProbeOptions = ProbeOptions()) throws -> Report {
-        try NetworkNamespace.onDedicatedThread { try probe(options) }
+    /// Runs the probe on the namespace thread. Throws only ProbeError: a refusal for lack of privilege is
+    /// `notPermitted` wherever it happened, never an answer about the kernel.
+    public static func run(_ options: ProbeOptions = ProbeOptions()) throws(ProbeError) -> Report {
+        do {
+            return try NetworkNamespace.onDedicatedThread { try probe(options) }
+        } catch let error as ProbeError {
+            throw error
+        } catch let error as NamespaceError where error.errno?.isPermission == true {
+            throw .notPermitted(error.description)
+        } catch let error as NetlinkError where error.errno.isPermission {
+            throw .notPermitted(error.description)
+        } catch {
+            throw .setUpFailed("\(error)")
+        }
     }
 
     static func probe(_ options: ProbeOptions) throws -> Report {
@@ -55,13 +68,8 @@ public enum Prober {
         let startedAt = Date().formatted(.iso8601)
         let identity = SystemIdentity.current()
         let pause = PauseHook.fromEnvironment()
-        let choice: LinkKindChoice
-        do {
-            choice = try LinkKindChoice.choose(candidates: options.linkKinds, files: options.moduleFiles,
+        let choice = try LinkKindChoice.choose(candidates: options.linkKinds, files: options.moduleFiles,
                                                loadModule: options.loadModule)
-        } catch let error as NamespaceError where error.errno?.isPermission == true {
-            throw ProbeError.notPermitted(error.description)
-        }
         guard let kind = choice.kind else { throw ProbeError.noLinkKind(choice.notes) }
         var results: [String: CapabilityResult] = [:]
         for experiment in experiments where options.only?.contains(experiment.id) ?? true {

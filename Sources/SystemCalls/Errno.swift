@@ -31,6 +31,8 @@ public struct Errno: Error, Hashable, Codable, CustomStringConvertible, Sendable
     public static let ECHILD = Errno(Glibc.ECHILD)
     public static let EMFILE = Errno(Glibc.EMFILE)
     public static let ELOOP = Errno(Glibc.ELOOP)
+    public static let EFBIG = Errno(Glibc.EFBIG)
+    public static let EIO = Errno(Glibc.EIO)
 
     /// True for the answers that mean "not allowed", which never mean "not supported".
     public var isPermission: Bool { self == .EPERM || self == .EACCES }

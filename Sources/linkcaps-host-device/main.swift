@@ -7,7 +7,8 @@ import HostDevice
 Interruption.prepareProcess()
 let environment = CNIEnvironment.process
 let descriptors = DescriptorReport(environment)
-let input = readAll(fd: 0, limit: Plugin.inputLimit)
+// nil (unreadable, or past the limit) is the plugin's decode failure, said in CNI's own terms.
+let input = try? readAll(fd: 0, limit: Plugin.inputLimit)
 let (output, status) = Plugin(environment: environment, stdin: input).main()
 if !output.isEmpty { print(output) }
 descriptors.writeIfAsked()

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Glibc
-import Netlink
 import Matrix
+import SystemCalls
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -93,10 +93,9 @@ struct AuditCommand: ParsableCommand {
         let nodeList = nodes || head.withUnsafeBytes(NodeListReader.looksLikeKubernetesObject)
         if nodeList || document {
             let limit = nodeList ? maxNodeListBytes : maxReportBytes
-            errno = 0
-            guard let rest = readAll(fd: fd, limit: limit - head.count) else {
-                return errno == 0 ? auditor.addUnreadable(source: name, reason: "larger than \(limit) bytes")
-                    : unreadable(name, into: &auditor)
+            let rest: [UInt8]
+            do { rest = try readAll(fd: fd, limit: limit - head.count) } catch {
+                return auditor.addUnreadable(source: name, reason: error == .EFBIG ? "larger than \(limit) bytes" : "read failed: \(error)")
             }
             return (head + rest).withUnsafeBytes { bytes in
                 nodeList ? auditor.addNodeList(bytes, source: name) : auditor.add(bytes, source: { name })

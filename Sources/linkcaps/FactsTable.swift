@@ -9,7 +9,7 @@ enum FactsTable {
             out += line("os", [os.id, os.versionId].compactMap { $0 }.joined(separator: " "))
         }
         out += line("distro kernel", facts.distroKernelVersion.map { v in
-            v + (facts.distroKernelVersionSource.map { " (\($0))" } ?? "")
+            v + (facts.distroKernelVersionSource.map { " (\($0.rawValue))" } ?? "")
         } ?? "not encoded")
         out += line("capabilities", facts.effectiveCapabilities ?? "unknown")
         out += line("loadable modules", facts.hasModuleSupport.map { $0 ? "yes (/proc/modules)" : "no (no /proc/modules)" }
@@ -29,7 +29,7 @@ enum FactsTable {
             var detail = interface.driver ?? "driver unknown"
             if let version = interface.driverVersion { detail += " \(version)" }
             if let bus = interface.busInfo { detail += " at \(bus)" }
-            detail += " (\(interface.source))"
+            detail += " (\(interface.source.rawValue))"
             if let note = interface.note { detail += " — " + note }
             out += line("interface " + interface.name, detail)
         }

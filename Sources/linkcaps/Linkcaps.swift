@@ -1,11 +1,12 @@
 import ArgumentParser
+import Capabilities
 
 @main
 struct Linkcaps: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "linkcaps",
         abstract: "Finds out, by trying it, what this kernel does when a link is moved to another network namespace and renamed.",
-        version: "0.1.0",
+        version: ToolVersion.current,
         subcommands: [ProbeCommand.self, PlanCommand.self, MatrixCommand.self, AuditCommand.self],
         defaultSubcommand: ProbeCommand.self)
 }

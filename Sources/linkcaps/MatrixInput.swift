@@ -1,11 +1,11 @@
 import ArgumentParser
+import SystemCalls
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
 import Foundation
 #endif
 import Glibc
-import Netlink
 import Matrix
 
 /// The file reading `matrix` and `audit` share (Matrix itself does no I/O).
@@ -15,10 +15,9 @@ enum MatrixInput {
         let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC) }
         guard fd >= 0 else { throw ValidationError("\(path): \(Errno.current)") }
         defer { close(fd) }
-        guard let bytes = readAll(fd: fd, limit: limit) else {
-            throw ValidationError("\(path): " + (errno == 0 ? "larger than \(limit) bytes" : "\(Errno.current)"))
+        do { return try readAll(fd: fd, limit: limit) } catch {
+            throw ValidationError("\(path): " + (error == .EFBIG ? "larger than \(limit) bytes" : "\(error)"))
         }
-        return bytes
     }
 
     /// The catalogue at `path`, or the one built into the binary when `path` is nil.

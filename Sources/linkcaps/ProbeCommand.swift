@@ -5,6 +5,7 @@ import FleetOutput
 import Glibc
 import KernelFacts
 import Probe
+import SystemCalls
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -64,7 +65,7 @@ struct ProbeCommand: ParsableCommand {
             report = try answer()
         } catch let error as ProbeError {
             printError("linkcaps: \(error)")
-            throw ExitCode(2)
+            throw ExitCode(error.isAboutTheHost ? 2 : 1)
         }
         if report.facts == nil { report.facts = facts(for: report) }
         if !interfaces.isEmpty {
@@ -83,7 +84,8 @@ struct ProbeCommand: ParsableCommand {
     }
 
     /// From the cache unless told otherwise; a cache that cannot be used (directory not ours, read-only)
-    /// costs a warning and a direct probe, never the answer.
+    /// costs a warning and a direct probe, never the answer. When the probe cannot run either (no
+    /// privilege), that is the one line said: the cache's trouble is moot then.
     func answer() throws -> Report {
         var options = ProbeOptions()
         if loadModules { options.loadModule = ModuleLoader.load }
@@ -93,11 +95,13 @@ struct ProbeCommand: ParsableCommand {
             return try cache.report(policy: policy)
         } catch .probe(let error) {
             throw error
-        } catch {
-            printError("linkcaps: \(error); probing without the cache")
-            do { return try cache.report(policy: .bypass) } catch .probe(let error) { throw error } catch {
+        } catch let cacheError {
+            let report: Report
+            do { report = try cache.report(policy: .bypass) } catch .probe(let error) { throw error } catch {
                 throw ValidationError("\(error)")
             }
+            printError("linkcaps: \(cacheError); probed without the cache")
+            return report
         }
     }
 
@@ -117,5 +121,5 @@ struct ProbeCommand: ParsableCommand {
 func printError(_ text: String) {
     var line = text
     if !line.hasSuffix("\n") { line += "\n" }
-    fputs(line, stderr)
+    line.withUTF8 { try? writeAll(fd: 2, UnsafeRawBufferPointer($0)) }
 }

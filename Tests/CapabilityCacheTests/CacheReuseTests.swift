@@ -1,6 +1,7 @@
 import CapabilityCache
 import Capabilities
 import Foundation
+import Glibc
 import Testing
 
 /// Hits, misses and re-probing, over a fake probe: no root needed.
@@ -95,6 +96,27 @@ struct CacheReuseTests {
         #expect(decoded == cache.cachedReport())
         #expect(text == (try cache.cachedReport()?.jsonString()))
         #expect(probe.runs == 1)
+    }
+
+    /// The plugin's read (lean: states and identity only) gives the policy what the full decode gives it, and
+    /// trusts nothing the full read would not.
+    @Test func leanReadIsTheCachedReportForThePolicy() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let probe = FakeProbe(key: TestKeys.a)
+        probe.states = [.renameWhileUp: .unsupported, .altnameFollowsMove: .skipped]
+        let cache = TestKeys.cache(directory, probe: probe)
+        #expect(cache.cachedLeanReport() == nil)
+        _ = try cache.report()
+        let full = try #require(cache.cachedReport())
+        let lean = try #require(cache.cachedLeanReport())
+        #expect(lean.source == .cache && lean.bootId == full.bootId && lean.kernel.release == full.kernel.release)
+        #expect(lean.capabilities.mapValues(\.state) == full.capabilities.mapValues(\.state))
+        let file = try #require(cacheFile(in: directory))
+        let other = CacheKey(bootId: "22222222-bbbb", kernelRelease: TestKeys.a.kernelRelease, privileged: true)
+        #expect(TestKeys.cache(directory, key: other, probe: FakeProbe(key: other)).cachedLeanReport() == nil)
+        #expect(chmod(file, 0o666) == 0)
+        #expect(cache.cachedLeanReport() == nil && cache.cachedReport() == nil, "a file others can write is trusted")
     }
 
     @Test func environmentNamesTheDirectory() {

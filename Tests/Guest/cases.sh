@@ -83,23 +83,114 @@ t_selectors_disagree() {
 
 # --- altnames, MTU, MAC, alias -----------------------------------------------------------------------
 
-# Before v6.6 (and 6.1.60) an altname stayed registered in the source namespace after a move
-# (kernel-facts §3): the host would keep a name that points into the pod. Checked by resolution.
+# The host's view of an attached NIC, proven twice: by its event recorder (ip monitor, running through ADD
+# and DEL: the NIC is only ever seen under its own name and altnames) and by lookups in the host (while
+# the NIC is in the pod none of its names resolves there and each can be given to another link; after DEL
+# they all name the NIC again). $1: the NIC; $2: JSON members added to the configuration; $3: a command
+# run in the pod before ADD. Sets HOST_VIEW_STRATEGY (the plan ADD recorded).
+host_view_through_add_and_del() {
+  _hv_nic=$1 _hv_name=$(nic_name "$1") _hv_alt=$(nic_altname "$1") _hv_pci=$(nic_pci "$1") _hv_problems=
+  _hv_idx=$(ifindex_of "$_hv_name")
+  pod_add podA
+  [ -z "${3:-}" ] || $3
+  recorder_start
+  cni ADD cA $POD/podA net1 "$(conf "$(device_is "$_hv_nic")" "${2:-}")"
+  expect_rc 0 ADD
+  expect_in_pod "$_hv_pci" podA net1 "$(nic_mac "$_hv_nic")"
+  HOST_VIEW_STRATEGY=$(recorded_strategy cA)
+  _hv_problems=$(names_free_in_host_problems "$_hv_name" "$_hv_alt")
+  # Where altnames follow the device the pod resolves it; where they stay behind the plan took it off.
+  if ip -n podA -o link show dev "$_hv_alt" >/dev/null 2>&1; then note "$_hv_alt resolves in the pod"; else note "$_hv_alt does not resolve in the pod"; fi
+  cni DEL cA $POD/podA net1 "$(conf "$(device_is "$_hv_nic")" "${2:-}")"
+  expect_rc 0 DEL
+  recorder_stop
+  _hv_problems="$_hv_problems
+$(recorder_problems "$_hv_idx" "$(nic_mac "$_hv_nic")" "$_hv_name" "$_hv_alt")
+$(names_resolve_to_nic_problems "$_hv_pci" "$_hv_name" "$_hv_alt")"
+  _hv_events=$(grep -c " mac=$(nic_mac "$_hv_nic") " "$GUEST_RUN/events.txt" || true)
+  echo "the host's events for the NIC: $(grep " mac=$(nic_mac "$_hv_nic") " "$GUEST_RUN/events.txt" | sort | uniq -c | tr -s ' \n' ' ')"
+  note "strategy $HOST_VIEW_STRATEGY; the host saw $_hv_events events of the NIC"
+  [ -z "$(echo "$_hv_problems" | grep .)" ] || fail "$(echo "$_hv_problems" | grep .)"
+}
+
+# Before v6.6 (and 6.1.60) an altname stays registered in the namespace a device leaves (fixed by
+# 8e15aee62161 and 7663d522099e):
+# without the plan's altname steps the host would go on resolving the NIC's udev altname to the NIC in the
+# pod, and refuse it to any other link.
 t_altname_leaves_host_while_attached() {
-  _alt=$(nic_altname 1) _finding=
+  host_view_through_add_and_del 1 ""
+  ip netns del podA
+  expect_host
+}
+
+# The in-flight hazard: the pod already holds a link named like the NIC (eth0), so a single request would
+# make the kernel rename during the move, and before 311cca40661f (5.10) the host is then shown the pod's
+# name. Where move.sourceSeesOnlyOriginalNameOnClash is not seen to hold the plan goes through a scratch
+# namespace; either way the host sees only the NIC's name.
+pod_holds_nic_name() { ip -n podA link add "$_hv_name" type veth peer name lcclash0p; }
+t_inflight_clash_host_sees_only_nic_name() {
+  _state=$(capability move.sourceSeesOnlyOriginalNameOnClash)
+  host_view_through_add_and_del 2 "" pod_holds_nic_name
+  case $_state in
+    supported) ;;
+    *) expect_eq "$HOST_VIEW_STRATEGY" scratch-namespace "the plan with the NIC's name taken in the pod (the report says $_state)" ;;
+  esac
+  ip -n podA link del "$(nic_name 2)"
+  pod_del podA
+  expect_host
+}
+
+# The recorder's own witness: the same clash with the single request forced. Where the report says the
+# host is shown the pod's name on an in-flight rename (5.10), the recorder must see net1; where it says it
+# is not, it must not. A recorder that saw nothing here would prove nothing above.
+t_inflight_clash_forced_single_request_as_the_report_says() {
+  _state=$(capability move.sourceSeesOnlyOriginalNameOnClash) _n=$(nic_name 2)
+  pod_add podA
+  ip -n podA link add "$_n" type veth peer name lcclash0p
+  _idx=$(ifindex_of "$_n")
+  recorder_start
+  cni ADD cA $POD/podA net1 "$(conf "$(device_is 2)" ', "strategy": "single-request"')"
+  expect_rc 0 "ADD with single-request forced"
+  expect_in_pod "$(nic_pci 2)" podA net1 "$(nic_mac 2)"
+  cni DEL cA $POD/podA net1 "$(conf "$(device_is 2)" ', "strategy": "single-request"')"
+  expect_rc 0 DEL
+  recorder_stop
+  _saw=$(recorder_problems "$_idx" "$(nic_mac 2)" "$_n" "$(nic_altname 2)")
+  echo "recorder: $_saw"
+  ip -n podA link del "$_n"
+  pod_del podA
+  expect_host
+  case $_state in
+    supported) [ -z "$_saw" ] || fail "the report says the host keeps $_n on an in-flight rename, the recorder saw: $_saw" ;;
+    unsupported)
+      echo "$_saw" | grep -q "the host saw the NIC (ifindex [0-9]*) as net1" ||
+        fail "the report says the host is shown the pod's name on an in-flight rename, the recorder saw: ${_saw:-only $_n}"
+      note "as the report says, the host saw net1 when forced" ;;
+    *) skip "move.sourceSeesOnlyOriginalNameOnClash is $_state here" ;;
+  esac
+}
+
+# While the NIC is in the pod the host gives its altname to another link; DEL brings the NIC back (name,
+# MTU, UP) and says, on stderr, that the altname was not given back; the other link keeps it.
+t_altname_taken_meanwhile_is_reported() {
+  _n=$(nic_name 1) _alt=$(nic_altname 1)
   pod_add podA
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
   expect_rc 0 ADD
-  expect_in_pod "$(nic_pci 1)" podA net1 "$(nic_mac 1)"
-  if _seen=$(ip -o link show dev "$_alt" 2>/dev/null); then
-    _finding="while the NIC is in the pod the host still resolves its altname $_alt: ${_seen%%\\*}"
-  fi
-  note "in the pod: $(describe net1 podA)"
+  ip link add lcreuse0 type veth peer name lcreuse0p
+  ip link property add dev lcreuse0 altname "$_alt"
   cni DEL cA $POD/podA net1 "$(conf "$(device_is 1)")"
-  expect_rc 0 DEL
+  expect_rc 0 "DEL with the altname taken"
+  grep -q "altname $_alt of $_n was not given back: the host gave it to lcreuse0 meanwhile" "$GUEST_RUN/err" ||
+    fail "DEL did not say the altname was not given back: $(cat "$GUEST_RUN/err")"
+  _back=$(describe "$_n") || fail "$_n is not back in the host"
+  case $_back in "$_n mac=$(nic_mac 1) mtu=1500 UP altnames= alias=") ;; *) fail "back in the host: $_back" ;; esac
+  expect_eq "$(ip -o link show dev "$_alt" | cut -d' ' -f2)" "lcreuse0@lcreuse0p:" "the altname's holder"
+  note "$(cat "$GUEST_RUN/err")"
+  ip link del lcreuse0
+  ip link property add dev "$_n" altname "$_alt"
   pod_del podA
   expect_host
-  [ -z "$_finding" ] || fail "$_finding"
 }
 
 # A NIC as a host configures it: two altnames (a udev one and a long one), MTU and MAC changed, an
@@ -130,7 +221,8 @@ t_altnames_mtu_mac_alias_round_trip() {
 
 # --- the runtime deletes the pod's namespace before DEL (cri-o does) ---------------------------------
 
-# The kernel hands the NIC back under its pod name (kernel-facts §4); DEL finds it by its record.
+# The kernel hands the NIC back under its pod name (a physical device leaves a dying namespace for the
+# initial one, keeping its name); DEL finds it by its record.
 t_pod_netns_deleted_before_del() {
   pod_add podA
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
@@ -179,7 +271,7 @@ container_changes() {
   expect_host
 }
 
-# Renaming needs the link down before v6.2 (kernel-facts §2): down, rename, up, as a container would.
+# Renaming needs the link down before v6.2 (bd039b5ea2a9): down, rename, up, as a container would.
 in_pod_rename() {
   ip -n podA link set dev net1 down
   ip -n podA link set dev net1 name renamed0
@@ -218,7 +310,10 @@ race_for() {
   esac
   _loser=$(cat "$GUEST_RUN/out$_lose")
   expect_eq "$(CNI_TAG=$_lose answer .code)" 7 "$_selector: the loser's error code ($_loser)"
-  case $(CNI_TAG=$_lose answer .msg) in *"already attached"*) ;; *) fail "$_selector: the loser's error does not say the NIC is already attached: $_loser" ;; esac
+  case $(CNI_TAG=$_lose answer .msg) in
+    "device $(nic_name 1) is already attached to container c$_win as net1") ;;
+    *) fail "$_selector: the loser's error does not say where the NIC is (container c$_win, net1): $_loser" ;;
+  esac
   note "pod$_win won; pod$_lose: $(CNI_TAG=$_lose answer .msg)"
   expect_in_pod "$(nic_pci 1)" "pod$_win" net1 "$(nic_mac 1)"
   expect_eq "$(ip -n "pod$_lose" -o link | wc -l)" 1 "$_selector: links in the losing pod (lo only)"
@@ -236,6 +331,11 @@ race_for() {
 t_race_two_pods_by_device() { race_for "$(device_is 1)"; }
 t_race_two_pods_by_hwaddr() { race_for "\"hwaddr\": \"$(nic_mac 1)\""; }
 t_race_two_pods_by_pciBusID() { race_for "\"pciBusID\": \"$(nic_pci 1)\""; }
+t_race_two_pods_by_runtime_deviceID() { race_for "\"runtimeConfig\": {\"deviceID\": \"$(nic_pci 1)\"}"; }
+t_race_two_pods_by_kernelpath() {
+  race_for "\"kernelpath\": \"$(dirname "$(dirname "$(readlink -f "/sys/class/net/$(nic_name 1)")")")\""
+}
+t_race_two_pods_by_altname() { race_for "\"device\": \"$(nic_altname 1)\""; }
 
 # --- kill -9 of the plugin at each step, then DEL ----------------------------------------------------
 

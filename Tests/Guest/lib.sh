@@ -157,3 +157,104 @@ cni_paused() {
 
 # kill -9 of the paused plugin.
 cni_kill() { kill -9 "$CNI_PID"; wait "$CNI_PID" 2>/dev/null || true; }
+
+# --- the host's view: its event recorder and its name lookups ----------------------------------------
+
+# The host's event recorder: `ip -o monitor link` in the host namespace, logging to $GUEST_RUN/monitor.log.
+# It is known to record once a marker link made after its start shows up in the log (events reach a
+# listener in order, so the marker's deletion also says that everything before it is logged).
+# It runs iproute2 by path, not through the ip function, so that $! is ip itself (a function would run in
+# a subshell that a kill ends without ending ip); the case's exit stops it, however the case ends.
+recorder_start() {
+  : >"$GUEST_RUN/monitor.log"
+  /usr/sbin/ip -o monitor link >"$GUEST_RUN/monitor.log" 2>"$GUEST_RUN/monitor.err" &
+  RECORDER_PID=$!
+  trap 'kill "$RECORDER_PID" 2>/dev/null' EXIT
+  _fh_tries=20
+  until recorder_mark lcmark0 1; do
+    _fh_tries=$((_fh_tries - 1)); [ "$_fh_tries" -gt 0 ] || fail "ip monitor recorded nothing within 20 s"
+  done
+}
+
+# Makes and deletes the marker veth pair $1 and waits (up to $2 seconds, default 10) for its deletion
+# in the log.
+recorder_mark() {
+  ip link add "$1" type veth peer name "$1p"
+  ip link del "$1"
+  _fh_polls=$(( ${2:-10} * 10 ))
+  until awk -f "${GUEST_CASES_DIR:-/guest}/events.awk" "$GUEST_RUN/monitor.log" | grep -q " $1 "; do
+    _fh_polls=$((_fh_polls - 1)); [ "$_fh_polls" -gt 0 ] || return 1
+    sleep 0.1
+  done
+}
+
+recorder_stop() {
+  recorder_mark lcmark1 || fail "the recorder lost its end marker"
+  kill "$RECORDER_PID"
+  wait "$RECORDER_PID" 2>/dev/null || true
+  trap - EXIT
+}
+
+# Checks what the recorder saw. The NIC is the link with index $1 or MAC $2 (a move gives it a new index
+# where its own is taken): every event of it carries the name $3 and only altnames among $4
+# (comma-separated). No other link is seen but the markers, lcreuse*, and links named $3 (one the case gave
+# the NIC's name while it was away); nothing the parser did not understand, nothing on the recorder's
+# stderr but the one warning iproute2 gives when the dump that fills its own index-to-name cache at start
+# overlapped a link change (the first marker): it concerns that cache, not the events. Prints each problem
+# once.
+recorder_problems() {
+  grep -vx 'Dump was interrupted and may be inconsistent.' "$GUEST_RUN/monitor.err" 2>/dev/null | sed 's/^/the recorder said: /'
+
+  awk -f "${GUEST_CASES_DIR:-/guest}/events.awk" "$GUEST_RUN/monitor.log" >"$GUEST_RUN/events.txt"
+  awk -v idx="$1" -v mac="mac=$2" -v name="$3" -v alts="$4" '
+    BEGIN { n = split(alts, a, ","); for (i = 1; i <= n; i++) ok[a[i]] = 1 }
+    $1 == "unparsed" { print "the recorder logged a line this check does not understand: " $0; next }
+    $2 ~ /^lcmark[01]p?$/ || $2 ~ /^lcreuse/ { next }
+    $1 == idx || $3 == mac {
+      if ($2 != name) print "the host saw the NIC (ifindex " $1 ") as " $2
+      split(substr($4, 10), got, ",")
+      for (k in got) if (got[k] != "" && !(got[k] in ok)) print "the host saw the NIC with the altname " got[k]
+      seen = 1; next
+    }
+    $2 != name { print "the host saw a link named " $2 " (ifindex " $1 ")" }
+    END { if (!seen) print "the recorder saw no event of the NIC (ifindex " idx ", " mac "): it was blind" }
+  ' "$GUEST_RUN/events.txt" | awk '!said[$0]++'
+}
+
+ifindex_of() { cat "/sys/class/net/$1/ifindex"; }
+
+# While the NIC is away: none of its names (name $1, altnames $2...) resolves in the host, and each can
+# be given to another link there (a veth named $1, the altnames added to it). Prints the problems.
+names_free_in_host_problems() {
+  _fh_name=$1; shift
+  for _fh_n in "$_fh_name" "$@"; do
+    if _fh_seen=$(ip -o link show dev "$_fh_n" 2>/dev/null); then
+      echo "while the NIC is in the pod, the host resolves $_fh_n: ${_fh_seen%%\\*}"
+    fi
+  done
+  if ! ip link add "$_fh_name" type veth peer name lcreuse0p 2>"$GUEST_RUN/reuse.err"; then
+    echo "the host cannot give the name $_fh_name to another link: $(cat "$GUEST_RUN/reuse.err")"
+    return 0
+  fi
+  for _fh_n in "$@"; do
+    ip link property add dev "$_fh_name" altname "$_fh_n" 2>"$GUEST_RUN/reuse.err" ||
+      echo "the host cannot give the altname $_fh_n to another link: $(cat "$GUEST_RUN/reuse.err")"
+  done
+  ip link del "$_fh_name"
+}
+
+# After DEL: the name $2 and each altname $3... resolve in the host to the NIC at PCI address $1.
+names_resolve_to_nic_problems() {
+  _fh_pci=$1; shift
+  _fh_idx=$(ifindex_of "$(host_name_of "$_fh_pci")")
+  for _fh_n in "$@"; do
+    _fh_seen=$(ip -o link show dev "$_fh_n" 2>&1) || { echo "after DEL $_fh_n does not resolve in the host: $_fh_seen"; continue; }
+    case $_fh_seen in "$_fh_idx: $1:"*|"$_fh_idx: $1@"*) ;; *) echo "after DEL $_fh_n resolves to ${_fh_seen%%\\*}, not the NIC ($_fh_idx: $1)" ;; esac
+  done
+}
+
+# A capability's answer in the report the plugin reads (the probe of /init, cached).
+capability() { /bin/linkcaps probe --json | jq -r ".capabilities[\"$1\"].state"; }
+
+# The strategy the plugin recorded for attachment $1 (container id), while it exists.
+recorded_strategy() { jq -r .strategy "$STATE/${NETWORK}_$1_net1.json"; }

@@ -1,20 +1,21 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// Each bad input gets its CNI code and a message saying what is wrong, and nothing changes: the device
 /// and both namespaces look exactly as before.
 extension Privileged {
     @Suite(.serialized) struct BadInputTests {
-        struct Case {
+        struct Case: Sendable {
             var label: String
             var command = "ADD"
-            var config: (String) -> String = { conf($0) }
-            var netns: (String) -> String? = { $0 }
+            var config: @Sendable (String) -> String = { conf($0) }
+            var netns: @Sendable (String) -> String? = { $0 }
             var ifname = "net1"
             var unset: [String] = []
             var code: Int
             var message: String
-            var prepare: (Lab, String, String) -> Void = { _, _, _ in }
+            var prepare: @Sendable (Lab, String, String) -> Void = { _, _, _ in }
         }
 
         static let cases: [Case] = [
@@ -70,12 +71,12 @@ extension Privileged {
             defer { lab.cleanUp() }
             let device = try lab.device()
             let (ns1, ns2) = (try lab.namespace(), try lab.namespace())
-            var results: [PluginRun] = []
-            let lock = NSLock()
+            let collected = Mutex<[PluginRun]>([])
             DispatchQueue.concurrentPerform(iterations: 2) { i in
                 let run = plugin("ADD", conf(device), netns: i == 0 ? ns1 : ns2, container: "race\(i)")
-                lock.lock(); results.append(run); lock.unlock()
+                collected.withLock { $0.append(run) }
             }
+            let results = collected.withLock { $0 }
             #expect(results.filter { $0.status == 0 }.count == 1, "\(results.map(\.stdout))")
             let loser = results.first { $0.status != 0 }
             #expect(loser?.code == 7 && loser?.msg.contains("already attached") == true, "\(loser?.stdout ?? "")")

@@ -2,8 +2,8 @@ import Capabilities
 import CapabilityCache
 import Foundation
 import Glibc
-import Netlink
 import Probe
+import SystemCalls
 import Testing
 
 /// The capability cache as the plugin meets it in the field: on a read-only or full file system, owned by

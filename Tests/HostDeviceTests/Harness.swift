@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Netlink
+import Synchronization
 import Testing
 
 /// All privileged suites, one at a time: they share the state dir (and its probed report) and compare
@@ -43,7 +44,7 @@ func must(_ command: String) throws {
 }
 
 /// What one plugin run gave back.
-struct PluginRun {
+struct PluginRun: Sendable {
     var status: Int32
     var stdout: String
     var stderr = ""
@@ -58,8 +59,7 @@ struct PluginRun {
 /// Test devices (veth ends named lct<pid>x<n>, peers lcp...), namespaces bind-mounted under a temp dir we
 /// own, and a state dir; everything is removed in `cleanUp`, by name, and only what we made.
 final class Lab {
-    static var counter = 0
-    static let lock = NSLock()
+    static let counter = Mutex(0)
     /// One fixed directory inside the package's .build (not the host's /tmp), so runs do not pile up:
     /// emptied of attachments (not of the cached report) at start.
     static let root: String = {
@@ -76,7 +76,7 @@ final class Lab {
     var links: [String] = []
     var namespaces: [String] = []
 
-    static func next() -> Int { lock.lock(); defer { lock.unlock() }; counter += 1; return counter }
+    static func next() -> Int { counter.withLock { $0 += 1; return $0 } }
 
     /// A veth end in the host (UP unless told), returns its name; the peer stays in the host too.
     func device(up: Bool = true, mtu: Int? = nil) throws -> String {

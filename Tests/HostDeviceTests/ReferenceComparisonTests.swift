@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// Side by side with Debian's host-device 1.1.1 on the same inputs: the same result shape and error codes
-/// where it is right, better where it is wrong (kernel-facts §7).
+/// where it is right, better where it is wrong (1.1.1 fails a repeated DEL, fails a missing cniVersion only
+/// after the move, leaves the device inside when the ifname is taken there, and returns the device DOWN).
 extension Privileged {
     @Suite(.serialized) struct ReferenceComparisonTests {
         /// Without the reference there is nothing to compare with: the tests are recorded as skipped, with why.

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Synchronization
 import Testing
 
 /// Kills, load and repetition: the device always comes back under its original name and state, and
@@ -64,17 +65,17 @@ extension Privileged {
             let devices = try (0..<32).map { _ in try lab.device() }
             let namespaces = try (0..<32).map { _ in try lab.namespace() }
             let before = devices.map { linkTable(only: $0) }
-            let lock = NSLock()
-            var failures: [String] = []
+            let collected = Mutex<[String]>([])
             for command in ["ADD", "DEL"] {
                 DispatchQueue.concurrentPerform(iterations: 32) { i in
                     let run = plugin(command, conf(devices[i]), netns: namespaces[i], container: "c\(i)")
-                    if run.status != 0 { lock.lock(); failures.append("\(command) \(i): \(run.stdout)"); lock.unlock() }
+                    if run.status != 0 { collected.withLock { $0.append("\(command) \(i): \(run.stdout)") } }
                     if command == "ADD", link("net1", in: namespaces[i]) == nil {
-                        lock.lock(); failures.append("\(i): net1 missing"); lock.unlock()
+                        collected.withLock { $0.append("\(i): net1 missing") }
                     }
                 }
             }
+            let failures = collected.withLock { $0 }
             #expect(failures.isEmpty, "\(failures)")
             #expect(devices.map { linkTable(only: $0) } == before)
             #expect(try stateFiles().isEmpty)

@@ -6,10 +6,12 @@ import Testing
 /// State records: what is written reads back the same; what we would not have written is refused with the
 /// file and the field named, never a trap. In a temporary directory; no root needed.
 @Suite struct StateTests {
-    static let sample = Attachment(network: "uplink", containerID: "c1", ifname: "net1", netns: "/run/netns/c1", phase: "added",
-                                   strategy: "single-request", index: 2_147_483_647,
+    static let sample = Attachment(network: "uplink", containerID: "c1", ifname: "net1", netns: "/run/netns/c1", phase: .added,
+                                   strategy: .singleRequest, index: 2_147_483_647,
                                    original: OriginalState(name: "eth5", up: true, mtu: 4_294_967_295, mac: "aa:bb:cc:dd:ee:ff",
-                                                           alias: "uplink \"to the\" core"),
+                                                           alias: "uplink \"to the\" core",
+                                                           altNames: ["enp3s0", "lc-uplink-a-long-altname"]),
+                                   kernelpath: "/sys/devices/pci0000:00/0000:00:05.0/virtio1",
                                    result: .object([("cniVersion", .string("1.1.0")), ("interfaces", .array([]))]))
 
     final class Directory {
@@ -29,8 +31,9 @@ import Testing
         try directory.store.save(Self.sample)
         #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == Self.sample)
         var minimal = Self.sample
-        minimal.netns = nil; minimal.strategy = nil; minimal.result = nil; minimal.phase = "adding"
+        minimal.netns = nil; minimal.strategy = nil; minimal.result = nil; minimal.phase = .adding
         minimal.original = OriginalState(name: "e", up: false, mtu: 0, mac: nil, alias: nil)
+        minimal.kernelpath = nil
         try directory.store.save(minimal)
         #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == minimal)
         #expect(try directory.store.load(network: "uplink", containerID: "c2", ifname: "net1") == nil, "no file: no record")
@@ -55,6 +58,15 @@ import Testing
         (#""strategy":"single-request""#, #""strategy":"teleport""#, "unknown strategy"),
         (#""ifname":"net1""#, #""ifname":"net1:0""#, "ifname"), (#""containerID":"c1""#, #""containerID":"../c1""#, "containerID"),
         (#""version":1"#, #""version":2"#, "version"), (#""result":{"#, #""result":[1],"x":{"#, "result must be an object"),
+        (#""altNames":["enp3s0""#, #""altNames":[5"#, "device.altNames must be an array of strings"),
+        (#""altNames":["enp3s0""#, #""altNames":"enp3s0","x":["enp3s0""#, "device.altNames must be an array of strings"),
+        (#""altNames":["enp3s0""#, #""altNames":["""#, "device.altNames[0] \"\" is empty"),
+        (#""altNames":["enp3s0""#, #""altNames":["<128 a>""#, "device.altNames[0]"),
+        (#""altNames":["enp3s0""#, #""altNames":["enp3s0\u0000x""#, "device.altNames[0]"),
+        (#""altNames":["enp3s0""#, #""altNames":[<511 "a",>"enp3s0""#, "device.altNames holds more than 512 names"),
+        (#""kernelpath":"/sys/devices"#, #""kernelpath":"sys/devices"#, "device.kernelpath"),
+        (#""kernelpath":"/sys/devices"#, #""kernelpath":"/sys\u0000/devices"#, "device.kernelpath"),
+        (#""kernelpath":"/sys/devices"#, #""kernelpath":5,"x":"/sys/devices"#, "kernelpath must be a string"),
     ]
 
     @Test(arguments: malformed)
@@ -75,6 +87,25 @@ import Testing
             return error.code == .decodeFailure && error.msg.contains("uplink_c1_net1.json") && error.msg.contains(reason)
                 && error.msg.utf8.count < 600
         }
+    }
+
+    /// The most altnames a record keeps, each of the longest length, read back as written; a record from
+    /// before altnames and device paths were kept reads as one without them.
+    @Test func altNamesAtTheirBoundsAndOlderRecords() throws {
+        let directory = Directory()
+        var full = Self.sample
+        full.original.altNames = (0..<Attachment.altNamesLimit).map { String(format: "%03d", $0) + String(repeating: "a", count: 124) }
+        try directory.store.save(full)
+        #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == full)
+        var old = Self.sample
+        old.original.altNames = []
+        old.kernelpath = nil
+        let file = directory.path + "/uplink_c1_net1.json"
+        try directory.store.save(old)
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        try directory.write("uplink_c1_net1.json", text.replacingOccurrences(of: #","altNames":[],"kernelpath":null"#, with: ""))
+        #expect(try String(contentsOfFile: file, encoding: .utf8) != text, "the fields were taken out")
+        #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == old)
     }
 
     @Test func notJSONTooLargeOrNotAFile() throws {

@@ -3,7 +3,7 @@ import Glibc
 import KernelFacts
 import Namespaces
 import Netlink
-import Probe
+import SystemCalls
 import Testing
 
 /// The driver behind an interface, asked where the interface lives: inside a scratch namespace through
@@ -14,18 +14,18 @@ struct InterfaceDriverTests {
         let (namespace, sockets) = try NetworkNamespace.makeScratch(sockets: 1)
         try sockets[0].perform(.create(name: "lcdrv0", kind: "veth", peerName: "lcdrv0p"))
         let inside = InterfaceDriver.describe("lcdrv0", in: namespace)
-        #expect(inside.source == "ethtool")
+        #expect(inside.source == .ethtool)
         #expect(inside.driver == "veth")
         #expect(inside.module == "veth")
         let fromHost = InterfaceDriver.describe("lcdrv0")
         #expect(fromHost.driver == nil, "the host namespace has no lcdrv0")
-        #expect(fromHost.source == "none")
+        #expect(fromHost.source == .none)
         #expect(fromHost.note == "ETHTOOL_GDRVINFO: ENODEV")
     }
 
     @Test func loopbackHasNoDriverButAnAnswer() {
         let lo = InterfaceDriver.describe("lo")
         #expect(lo.name == "lo")
-        #expect(lo.source == "ethtool" || lo.source == "none")
+        #expect(lo.source == .ethtool || lo.source == .none)
     }
 }

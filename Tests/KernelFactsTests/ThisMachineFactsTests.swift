@@ -2,6 +2,7 @@ import Capabilities
 import Glibc
 import KernelFacts
 import Probe
+import SystemCalls
 import Testing
 
 /// Facts of the machine the tests run on. Where there is no module database (this development machine:
@@ -44,7 +45,7 @@ struct ThisMachineFactsTests {
         // lo has no ethtool driver info and no sysfs device: the answer says so instead of guessing.
         let lo = InterfaceDriver.describe("lo")
         #expect(lo.name == "lo")
-        #expect(lo.source == "none" || lo.driver != nil)
+        #expect(lo.source == .none || lo.driver != nil)
     }
 
     @Test(.enabled(if: !hasModuleDatabase, "this machine has a module database: loading would really load a module"))

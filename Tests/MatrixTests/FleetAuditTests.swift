@@ -17,7 +17,7 @@ final class FleetAuditTests: XCTestCase {
             line.removeAll(keepingCapacity: true)
             line += head
             for part in tail { line += Array("6.\(i % 20).0-test".utf8); line += part }
-            line += Array(#","facts":{"osRelease":{"id":"distro\#(i / 20 % 5)","versionId":"1"}}}"#.utf8)
+            line += Array(#","facts":{"modules":[],"osRelease":{"id":"distro\#(i / 20 % 5)","versionId":"1"}}}"#.utf8)
             if i % 101 == 100 { line.removeLast(line.count / 2) }
             line.withUnsafeBytes { auditor.add($0, source: { "gen:\(i + 1)" }) }
         }

@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 import Namespaces
 import Netlink
-import TestSupport
+import SystemCalls
 import Testing
+import TestSupport
 
 /// The namespace thread never runs a signal handler, and the namespace calls close what they opened when
 /// they fail.

@@ -1,7 +1,8 @@
-import TestSupport
 import CShims
 @testable import Netlink
+import SystemCalls
 import Testing
+import TestSupport
 
 /// Parsing of datagrams captured from a real kernel (Fixtures/netlink/<release>/, see CaptureFixtures):
 /// a veth `lcp0` with altname `lc-probe-altname0`, moved and renamed to `lcf0` by one request into a

@@ -191,11 +191,52 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:0
         #expect(!(try outbound(Self.report(.supported), inside: inside)).steps.contains { $0.isAltNameStep })
     }
 
+    /// Where altnames stay behind, the device comes back without them (they were taken off on the way in).
     @Test func anAltnameTheHostUsesMeanwhileIsNotGivenBack() throws {
-        let plan = try outbound(Self.report(.unsupported), inside: inside,
+        var bare = inside
+        bare.altNames = []
+        let plan = try outbound(Self.report(.unsupported), inside: bare,
                                 host: NamespaceContents(names: ["lo", "eth0"], altNames: ["enp3s0"]))
         #expect(!plan.steps.contains { $0.isAltNameStep })
         #expect(plan.hazards.contains { $0.contains("enp3s0 is used in the host") })
+    }
+
+    /// Where altnames stay behind, any altname the device carries in the container (one the container gave
+    /// it) comes off there before the first move: it would stay registered in the container's namespace.
+    @Test(arguments: [nil, Strategy.scratchNamespace, .singleRequest, .moveThenRename])
+    func outboundTakesOffWhatWouldStayBehindInTheContainer(forced: Strategy?) throws {
+        var given = inside
+        given.altNames = ["podname0"]
+        let plan = try outbound(Self.report(.unsupported), inside: given, forced: forced)
+        let off = try #require(plan.steps.firstIndex { $0.removeAltNames != nil })
+        let firstMove = try #require(plan.steps.firstIndex { $0.isMove })
+        #expect(off == firstMove - 1 && plan.steps[off] == Step(in: .container, removeAltNames: ["podname0"], purpose: plan.steps[off].purpose))
+        #expect(plan.steps.contains { $0.addAltNames == ["enp3s0"] }, "the original one comes back from the record")
+    }
+
+    /// Where altnames follow the device: a name the container gave it must not reach the host, and an
+    /// original one the host uses meanwhile would make the kernel refuse the move (v6.6+) and keep the
+    /// device in the container for good. Both come off in the container; the second is a hazard, not an error.
+    @Test func whereTheyFollowOnlyTheDevicesOwnFreeAltnamesTravel() throws {
+        var carrying = inside
+        carrying.altNames = ["enp3s0", "podname0"]
+        let plan = try outbound(Self.report(.supported), inside: carrying)
+        let off = try #require(plan.steps.firstIndex { $0.removeAltNames != nil })
+        #expect(plan.steps[off] == Step(in: .container, removeAltNames: ["podname0"], purpose: plan.steps[off].purpose))
+        #expect(off < plan.steps.firstIndex { $0.isMove }!)
+        #expect(!plan.steps.contains { $0.addAltNames != nil }, "enp3s0 travels with the device")
+        let taken = try outbound(Self.report(.supported), inside: inside,
+                                 host: NamespaceContents(names: ["lo", "eth0"], altNames: ["enp3s0"]))
+        let takenOff = try #require(taken.steps.firstIndex { $0.removeAltNames != nil })
+        #expect(taken.steps[takenOff].removeAltNames == ["enp3s0"] && taken.steps[takenOff].runsIn == .container)
+        #expect(takenOff < taken.steps.firstIndex { $0.isMove }!)
+        #expect(!taken.steps.contains { $0.addAltNames != nil })
+        #expect(taken.hazards.contains { $0.contains("enp3s0 is used in the host") })
+        // The container took the device's altname off: given back once home.
+        var stripped = inside
+        stripped.altNames = []
+        let back = try outbound(Self.report(.supported), inside: stripped)
+        #expect(back.steps.contains { $0.addAltNames == ["enp3s0"] && $0.runsIn == .host })
     }
 
     /// Plans and original states written before these fields existed still decode; new ones round-trip.

@@ -28,7 +28,8 @@ enum Reports {
 
     static let empty = with([:])
 
-    /// Constructed (not observed) from kernel-facts §1-§3: see Tests/PolicyTests/Constructed.
+    /// Constructed (not observed) from the kernel changes docs/experiments.md names and what the Debian 5.10
+    /// and 6.1 guests showed: see Tests/PolicyTests/Constructed.
     static let debian510Like = constructed("constructed-5.10-like")
     static let debian61Like = constructed("constructed-6.1-like")
 

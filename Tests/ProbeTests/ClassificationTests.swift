@@ -1,6 +1,7 @@
 import Capabilities
 import Netlink
 @testable import Probe
+import SystemCalls
 import Testing
 
 @Suite("Errno classification")

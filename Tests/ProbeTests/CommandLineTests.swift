@@ -1,7 +1,7 @@
-import TestSupport
 import Capabilities
 import Foundation
 import Testing
+import TestSupport
 
 /// The built `linkcaps` binary, run as a user would.
 @Suite("linkcaps probe, the command")
@@ -41,6 +41,19 @@ struct CommandLineTests {
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(result.stderr.contains("sudo") && result.stderr.contains("unshare -Ur --net"))
+    }
+
+    /// The README's promise: one line and status 2, also where the cache cannot be used either (the
+    /// default /run/linkcaps is root's; a directory of root's is refused the same way).
+    @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))
+    func withoutPrivilegeAndWithoutAUsableCacheSaysOneLine() throws {
+        for arguments in [["probe"], ["probe", "--json"], ["probe", "--cache-dir", "/root"]] {
+            let result = try runUnprivileged([], arguments)
+            #expect(result.status == 2, "\(arguments)")
+            #expect(result.stdout.isEmpty, "\(arguments)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("sudo"), "\(arguments): \(result.stderr)")
+        }
     }
 
     @Test(.enabled(if: TestEnvironment.isRoot, "needs root to drop to an unprivileged user"))

@@ -1,9 +1,11 @@
 import Capabilities
 import Netlink
 @testable import Probe
+import SystemCalls
 import Testing
 
-/// The verdict of name checks, from kernel answers written down: what 6.6+ and what 5.10 say (kernel-facts §3).
+/// The verdict of name checks, from kernel answers written down: what 6.6+ (8e15aee62161, 7663d522099e) and what
+/// 5.10 say (Debian 5.10.218 and 5.10.251 observed; docs/experiments.md, altname.followsMove).
 @Suite("Name checks by resolution")
 struct NameCheckTests {
     static func lookup(_ side: NameLookup.Namespace, _ errno: Errno?, ifindex: Int32? = nil, resolved: String? = nil,

@@ -1,8 +1,8 @@
-import TestSupport
 import Capabilities
 import Namespaces
 @testable import Probe
 import Testing
+import TestSupport
 
 /// Every experiment for real, each on a fresh lab, and its conclusion checked against what iproute2 sees
 /// in the lab's namespaces afterwards — never against a version table.
@@ -31,7 +31,7 @@ struct PrivilegedExperimentTests {
         #expect(try Witness.link(N.original, in: lab.source) == nil)
         let names = Set((conclusion.evidence.source ?? []).compactMap(\.name))
         #expect((conclusion.state == .supported) == (names == [N.original]))
-        #expect(conclusion.evidence.source?.last?.event == "DELLINK")
+        #expect(conclusion.evidence.source?.last?.event == .delLink)
     }
 
     @Test func targetsFirstName() throws {
@@ -115,7 +115,7 @@ struct PrivilegedExperimentTests {
         #expect(try Witness.link(N.original, in: lab.source) == nil)
         let seen = Set((conclusion.evidence.source ?? []).compactMap(\.name))
         #expect((conclusion.state == .supported) == (seen == [N.original]))
-        #expect(conclusion.evidence.source?.last?.event == "DELLINK")
+        #expect(conclusion.evidence.source?.last?.event == .delLink)
     }
 
     /// The attribute as a raw rtnetlink reader in Python sees it, and the move of lo as iproute2 tries it.

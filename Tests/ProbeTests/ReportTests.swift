@@ -7,8 +7,8 @@ struct ReportTests {
     static func sample() -> Report {
         let evidence = Evidence(request: "RTM_NEWLINK ifindex=4 IFLA_NET_NS_FD IFLA_IFNAME=lcf0", errno: 17,
                                 errnoName: "EEXIST", extack: "exists",
-                                source: [ObservedEvent(event: "NEWLINK", name: "lcp0", ifindex: 4, up: false)],
-                                target: [ObservedEvent(event: "NEWLINK", name: "lcp0", ifindex: 4, up: false)],
+                                source: [ObservedEvent(event: .newLink, name: "lcp0", ifindex: 4, up: false)],
+                                target: [ObservedEvent(event: .newLink, name: "lcp0", ifindex: 4, up: false)],
                                 outcome: "in target as lcp0", durationMs: 12.5)
         return Report(
             tool: .init(name: "linkcaps", version: ToolVersion.current),

@@ -62,7 +62,4 @@ int lc_ethtool_drvinfo(int fd, const char *ifname, struct lc_drvinfo *out);
 // The calling thread's id (gettid is hidden behind _GNU_SOURCE): tests read /proc/self/task/<tid>.
 int lc_gettid(void);
 
-// Effective capabilities of the calling thread (capget has no glibc wrapper header in Swift).
-int lc_effective_caps(uint64_t *out);
-
 #endif

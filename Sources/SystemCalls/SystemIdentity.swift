@@ -1,10 +1,9 @@
-import CShims
+import CSystemCalls
 import Glibc
-import Netlink
 
 /// The few host facts every report needs and every caller (the plugin included) can read without
-/// libkmod: kernel release and version, boot id, and whether we act with privilege in the initial user
-/// namespace.
+/// libkmod: kernel release and version, boot id. Read with plain byte handling: this runs on every plugin
+/// start, where Character-level string APIs cost more in first-use set-up than the reads themselves.
 public struct SystemIdentity: Equatable, Sendable {
     public var release: String
     public var version: String
@@ -15,8 +14,9 @@ public struct SystemIdentity: Equatable, Sendable {
         uname(&name)
         let release = withUnsafeBytes(of: &name.release) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
         let version = withUnsafeBytes(of: &name.version) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        let bootID = readSmallFile("/proc/sys/kernel/random/boot_id")?
-            .trimmingCharacters(in: .whitespacesAndNewlines) ?? "unknown"
+        let bootID = (try? readAll(path: "/proc/sys/kernel/random/boot_id", limit: 4096)).map { bytes in
+            String(decoding: bytes.filter { $0 != 0x0A && $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }, as: UTF8.self)
+        } ?? "unknown"
         return SystemIdentity(release: release, version: version, bootID: bootID)
     }
 }
@@ -41,20 +41,8 @@ public enum Privilege {
     public static var isPrivileged: Bool { hasNetAdmin && inInitialUserNamespace }
 }
 
-/// Reads a small text file (procfs, sysfs) in one go.
+/// A small text file (procfs, sysfs) in one go, for facts: nil when it cannot be read or is larger than
+/// `limit`, which the callers report as "unknown" (readAll says why, for callers that must).
 public func readSmallFile(_ path: String, limit: Int = 65536) -> String? {
-    readAll(path: path, limit: limit).map { String(decoding: $0, as: UTF8.self) }
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice.removeFirst() }
-        while let last = slice.last, set.contains(last) { slice.removeLast() }
-        return String(slice)
-    }
-}
-
-extension Set where Element == Character {
-    static let whitespacesAndNewlines: Set<Character> = [" ", "\n", "\t", "\r"]
+    (try? readAll(path: path, limit: limit)).map { String(decoding: $0, as: UTF8.self) }
 }
