@@ -4,7 +4,8 @@ import Glibc
 /// readers). Broken, it aborts: libFuzzer then saves the input as a crash, like any sanitizer report.
 public func invariant(_ holds: Bool, _ what: @autoclosure () -> String, file: StaticString = #fileID, line: UInt = #line) {
     guard !holds else { return }
-    fputs("INVARIANT BROKEN (\(file):\(line)): \(what())\n", stderr)
+    let message = "INVARIANT BROKEN (\(file):\(line)): \(what())\n"
+    _ = message.utf8CString.withUnsafeBytes { write(2, $0.baseAddress, $0.count - 1) }
     abort()
 }
 

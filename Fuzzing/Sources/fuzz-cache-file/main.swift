@@ -2,13 +2,12 @@ import Capabilities
 @testable import CapabilityCache
 import FuzzSupport
 import Glibc
-@testable import HostDevice
-import Netlink
 
 /// The per-boot cache file (/run/linkcaps/report-*.json): a header line, then the report. Anyone who can
 /// write there (or a tool of another version) may have put anything in it. Every reader runs on the file as
-/// the plugin and the CLI find it: CacheFile.read (header, length, JSONDecoder, key check), the plugin's
-/// fast path (cachedReportJSON, then ReportSource.quickDecode), and cachedReport.
+/// the plugin and the CLI find it: CacheFile.read (header, length, Report.decode, key check),
+/// cachedReport and cachedReportJSON (the CLI's `probe`), and the plugin's cachedLeanReport (ReportReader's
+/// lean read), which must answer where the CLI's read does and with the same states.
 ///
 /// Input: the first byte chooses the file. Bit 0 clear: a header written for the key, as the tool writes it
 /// (bit 1: complete or partial), then the rest as the report; set: the rest is the whole file.
@@ -26,22 +25,35 @@ func fuzzCacheFile(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
     let cache = CapabilityCache(directory: scratch.directory, key: scratch.key)
     let status = cache.inspect()
-    if case .valid(let report) = status {
-        invariant(report.bootId == scratch.key.bootId && report.kernel.release == scratch.key.kernelRelease,
-                  "a cache file for another boot or kernel was accepted")
-    }
-    _ = cache.cachedReport()
+    let cached = cache.cachedReport()
     _ = cache.cachedReportJSON(requiring: "facts")
-    guard let text = cache.cachedReportJSON(), let quick = ReportSource.quickDecode(text) else { return 0 }
-    // The plugin's fast reader and the CLI's JSONDecoder read the same bytes: where both accept the file,
-    // the plugin must act on the states the CLI shows.
-    if case .valid(let full) = status {
-        for (id, result) in full.capabilities {
-            invariant(quick.capabilities[id] == nil || quick.capabilities[id]?.state == result.state,
-                      "the plugin reads \(id) as \(String(describing: quick.capabilities[id]?.state)), the CLI as \(result.state)")
-        }
+    _ = cache.cachedReportJSON()
+    let lean = cache.cachedLeanReport()
+    var complete = false
+    if case .success(let (header, body))? = cache.file.readChecked() {
+        complete = header.complete
+        _ = readAlike(Array(body))
     }
+    guard case .valid(let full) = status else {
+        invariant(lean == nil, "the plugin reads a cache file the CLI ignores (\(status))")
+        return 0
+    }
+    invariant(full.bootId == scratch.key.bootId && full.kernel.release == scratch.key.kernelRelease,
+              "a cache file for another boot or kernel was accepted")
+    // The file is valid for the key: the plugin answers from it exactly when its header says complete.
+    invariant((lean != nil) == complete, "the plugin \(lean == nil ? "ignores" : "reads") a valid \(complete ? "complete" : "partial") cache file")
+    if let lean { sameStates(lean, full, "the plugin's read", "the CLI's") }
+    if let lean, let cached { sameStates(lean, cached, "the plugin's read", "cachedReport") }
     return 0
+}
+
+/// What the policy reads (every state) and what the key is checked against (release, boot id).
+func sameStates(_ a: Report, _ b: Report, _ aName: String, _ bName: String) {
+    invariant(a.kernel.release == b.kernel.release && a.bootId == b.bootId, "\(aName) and \(bName) read another kernel or boot")
+    for id in CapabilityID.allCases {
+        invariant(a.state(id) == b.state(id),
+                  "\(id.rawValue): \(aName) reads \(String(describing: a.state(id))), \(bName) \(String(describing: b.state(id)))")
+    }
 }
 
 /// A private cache directory (0700, ours) under the working directory (Fuzzing/run: .build-fuzz/), removed at
@@ -70,7 +82,8 @@ struct Scratch {
         let temporary = directory + "/next"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { fatalError("cannot create \(temporary): \(errno)") }
-        guard bytes.withUnsafeBytes({ writeAll(fd: fd, $0) }) else { fatalError("cannot write \(temporary): \(errno)") }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count else { fatalError("cannot write \(temporary): \(errno)") }
         generation += 1
         var times = [timespec(tv_sec: generation, tv_nsec: 0), timespec(tv_sec: generation, tv_nsec: 0)]
         futimens(fd, &times)
