@@ -8828,23 +8828,42 @@ enum BuiltinData {
 }
 
 """#),
-        ("6.18.44-fc-v657.json", #"""
+        ("6.18.44-fc-v1147.json", #"""
 {
   "kernel": {
+    "release": "6.18.44-fc-v1147",
+    "version": "#1 SMP PREEMPT_DYNAMIC @0",
     "package": null,
     "packageVersion": null,
-    "release": "6.18.44-fc-v657",
-    "version": "#1 SMP PREEMPT_DYNAMIC @0"
+    "source": "host"
   },
   "report": {
-    "bootId": "e99aa840-f4e9-491b-ae0b-1771e99b9866",
+    "bootId": "c026dcad-a9c9-4e69-b174-d5130e32f176",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 29.8,
+          "durationMs": 8.1,
           "errno": 17,
           "errnoName": "EEXIST",
           "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -8855,13 +8874,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 35.7,
+          "durationMs": 65.8,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 5,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -8895,15 +8940,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 28.4,
+          "durationMs": 47.7,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 4, DOWN); gone from source",
@@ -8934,14 +8979,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 4, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 43.4,
+          "durationMs": 52.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -8971,14 +9016,88 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 28.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 1,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 55.5,
+          "durationMs": 56.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -9014,7 +9133,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -9022,7 +9141,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 20.9,
+          "durationMs": 62.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9058,14 +9177,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 28,
+          "durationMs": 36.1,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9095,6 +9214,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 71.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "newIfindex": 4,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4,
               "name": "lcf0",
               "up": false
             }
@@ -9102,14 +9258,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 44.5,
+          "durationMs": 47.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9145,14 +9301,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 47.5,
+          "durationMs": 36.7,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9194,14 +9350,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 4.2,
+          "durationMs": 4.8,
           "errno": 0,
           "outcome": "in source as lcf0, UP",
           "request": "RTM_NEWLINK ifindex=3 IFLA_IFNAME=lcf0",
@@ -9215,26 +9371,60 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "supported",
         "summary": "renamed while UP"
       }
     },
+    "facts": {
+      "effectiveCapabilities": "0x1fffeffffff",
+      "hasModuleSupport": false,
+      "moduleDatabase": {
+        "available": false,
+        "directory": "/lib/modules/6.18.44-fc-v1147",
+        "note": "kmod_load_resources: ENOENT; module states are unknown, link kinds are found by trying them"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "no module database in /lib/modules/6.18.44-fc-v1147 (ENOENT); the probe could not make a dummy link: EOPNOTSUPP: Unknown device type",
+          "state": "unknown"
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "note": "no module database in /lib/modules/6.18.44-fc-v1147 (ENOENT); the probe made a veth link: the kernel has it",
+          "state": "unknown"
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "note": "no module database in /lib/modules/6.18.44-fc-v1147 (ENOENT)",
+          "state": "unknown"
+        }
+      ],
+      "osRelease": {
+        "id": "debian",
+        "prettyName": "Debian GNU/Linux 12 (bookworm)",
+        "versionId": "12"
+      }
+    },
     "kernel": {
-      "release": "6.18.44-fc-v657",
+      "release": "6.18.44-fc-v1147",
       "version": "#1 SMP PREEMPT_DYNAMIC @0"
     },
     "probe": {
-      "durationMs": 341.5,
-      "id": "4f11a1f4-7fe2-4167-8cae-df83dc582a8d",
+      "durationMs": 530.2,
+      "id": "96b4ebcf-e6aa-42a8-b59e-9e9544d0fdc8",
       "linkKind": "veth",
       "linkKindNotes": {
         "dummy": "EOPNOTSUPP: Unknown device type"
       },
       "privileged": true,
-      "startedAt": "2026-11-29T03:42:38Z"
+      "startedAt": "2026-12-03T13:04:50Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -9242,8 +9432,117 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <NO-CARRIER,BROADCAST,MULTICAST,UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "unattributed": {}
+      },
+      {
+        "command": "scripts/witness/witness.sh (private mount namespace, tmpfs on /run)",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "unattributed": {}
+      }
+    ]
   }
 }
+
 """#),
         ("7.2.12+deb13-cloud-amd64.json", #"""
 {
