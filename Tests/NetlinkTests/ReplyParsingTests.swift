@@ -9,7 +9,7 @@ import TestSupport
 /// namespace that holds `lcq0`.
 @Suite("Parsing captured replies and events")
 struct ReplyParsingTests {
-    static let release = "6.18.44-fc-v657"
+    static let release = "6.18.44-fc-v1147"
 
     func messages(_ file: String) throws -> [LinkMessage] {
         try readLines(TestEnvironment.fixture("netlink/\(Self.release)/\(file).hex"))
