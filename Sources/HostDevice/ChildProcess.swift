@@ -63,17 +63,13 @@ struct ChildProcess {
         return ChildProcess(pid: pid, label: label, input: stdinPipe.write, output: stdoutPipe.read)
     }
 
-    /// A pipe whose ends are close-on-exec before anything else can run a program (glibc hides pipe2
-    /// from Swift; the plugin's only other thread never execs).
+    /// A pipe whose ends are close-on-exec from the start (pipe2, through swift-system): no program the
+    /// plugin runs can inherit either end.
     private static func makePipe(_ label: String) throws(CNIError) -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw CNIError(.ioFailure, "pipe for \(label): \(Errno.current.nameAndMessage)") }
-        for fd in fds where fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 {
-            let error = Errno.current
-            close(fds[0]); close(fds[1])
-            throw CNIError(.ioFailure, "close-on-exec for \(label)'s pipe: \(error.nameAndMessage)")
-        }
-        return (fds[0], fds[1])
+        do {
+            let (readEnd, writeEnd) = try FileDescriptor.pipe(options: .closeOnExec)
+            return (readEnd.rawValue, writeEnd.rawValue)
+        } catch { throw CNIError(.ioFailure, "pipe for \(label): \(error.nameAndMessage)") }
     }
 
     /// Writes `bytes` to the child's stdin while reading its stdout, then waits for its end. A child that
