@@ -26,7 +26,7 @@ SCHEMADIR    ?= $(PREFIX)/share/linkcaps/schemas
 
 OBSERVE_LIST ?= matrix/observations/kernels.list
 
-.PHONY: probe test bench build build-all install install-files deb observe observe-all observe-fetch guest-test fuzz asan \
+.PHONY: probe test bench build build-all install install-files deb observe observe-all observe-fetch observe-host guest-test fuzz asan \
         deps-build deps-test deps-bench deps-observe deps-guest clean
 
 probe: deps-build build
@@ -88,6 +88,11 @@ observe-all: deps-build deps-observe build
 
 observe-fetch: deps-observe
 	scripts/observe --fetch --list $(OBSERVE_LIST)
+
+# This machine's kernel, in place (root, no QEMU): the probe and the witness must agree on every capability.
+observe-host: deps-build build
+	@scripts/ensure-packages iproute2 jq util-linux
+	scripts/observe $(if $(RECORD),--record) --host
 
 # The plugin on real virtio-net PCI NICs in Debian kernels booted under QEMU (Tests/Guest); CI runs 5.10:
 #   make guest-test KERNEL="pkg1 pkg2 ..."

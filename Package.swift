@@ -6,6 +6,8 @@ import PackageDescription
 
 // Swift 6 language mode: complete data-race checking.
 let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+// apple/swift-system, for the targets that name its Errno or FileDescriptor.
+let system: Target.Dependency = .product(name: "SystemPackage", package: "swift-system")
 
 let package = Package(
     name: "linkcaps",
@@ -27,6 +29,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // Errno, FileDescriptor and their retry on EINTR (SystemCalls adds only what swift-system lacks).
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CMnl", pkgConfig: "libmnl", providers: [.apt(["libmnl-dev"])]),
@@ -35,33 +39,34 @@ let package = Package(
         .systemLibrary(name: "CKmod", providers: [.apt(["libkmod-dev"])]),
         .target(name: "CShims", dependencies: ["CMnl"]),
 
-        // Errno, EINTR retries, whole reads and writes, privilege and the system's identity: the one place
+        // swift-system's Errno and FileDescriptor with what they lack (errno names, whole reads, the one EINTR
+        // retry for calls swift-system does not wrap), privilege and the system's identity: the one place
         // system calls are wrapped (CSystemCalls: capget, which glibc gives Swift no prototype for).
         .target(name: "CSystemCalls"),
-        .target(name: "SystemCalls", dependencies: ["CSystemCalls"], swiftSettings: swift6),
-        .target(name: "Netlink", dependencies: ["SystemCalls", "CShims", "CMnl"], swiftSettings: swift6),
-        .target(name: "Namespaces", dependencies: ["CShims", "Netlink", "SystemCalls"], swiftSettings: swift6),
+        .target(name: "SystemCalls", dependencies: ["CSystemCalls", system], swiftSettings: swift6),
+        .target(name: "Netlink", dependencies: ["SystemCalls", system, "CShims", "CMnl"], swiftSettings: swift6),
+        .target(name: "Namespaces", dependencies: ["CShims", "Netlink", "SystemCalls", system], swiftSettings: swift6),
         // The vocabulary and the report format, with its one reader (strict JSON walked along Report's shape).
         .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift6),
-        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls"], swiftSettings: swift6),
+        .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls", system], swiftSettings: swift6),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift6),
         // JSON string escapes, shared by the plugin's reader and the report reader's scanner (both avoid Foundation).
         .target(name: "JSONText", swiftSettings: swift6),
         // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
         // label names); FleetOutput holds the NFD file and its writer.
         .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift6),
-        .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls"], swiftSettings: swift6),
+        .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls", system], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",
-                                                   "SystemCalls"],
+                                                   "SystemCalls", system],
                 swiftSettings: swift6),
-        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls"], swiftSettings: swift6),
+        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls", system], swiftSettings: swift6),
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
-        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "SystemCalls"],
+        .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "SystemCalls", system],
                 swiftSettings: swift6),
-        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls"], swiftSettings: swift6),
+        .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls", system], swiftSettings: swift6),
         .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
                           path: "Benchmarks/linkcaps-bench", swiftSettings: swift6),
         .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls"],
@@ -72,16 +77,16 @@ let package = Package(
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice", "SystemCalls",
+                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice", "SystemCalls", system,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift6),
 
         // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
-        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", "TestSupport"],
+        .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", "TestSupport"],
+        .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift6),
@@ -90,7 +95,7 @@ let package = Package(
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift6),
         .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "CapabilityCache", "Netlink", "Policy",
-                                                            "Probe", "SystemCalls"],
+                                                            "Probe", "SystemCalls", system],
                     exclude: ["LibCNIDriver"], swiftSettings: swift6),
     ]
 )

@@ -1,6 +1,7 @@
 // The floor for the plugin benchmark: what any host-device plugin must ask of the kernel for one ADD and
 // one DEL — one move into the container (with rename and IFF_UP) and one move back under the original
-// name — and nothing else: no config, no state, no checks.
+// name, also with IFF_UP, so that the device ends UP on the host as linkcaps-host-device leaves it — and
+// nothing else: no config, no state, no checks, one process for both.
 // Usage: plugin-floor DEVICE NETNS-PATH CONTAINER-NAME
 #define _GNU_SOURCE
 #include <fcntl.h>

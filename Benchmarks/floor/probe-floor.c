@@ -1,6 +1,7 @@
-// The floor for `make bench`: the same kernel requests as `linkcaps probe` (link-kind choice, then ten
-// experiments, each in two fresh anonymous namespaces with a request and an event socket in each), in
-// plain C over libmnl with no evidence, no report and no checks beyond what is needed to proceed.
+// The floor for `make bench`: the same kernel requests as `linkcaps probe` (link-kind choice, then the
+// thirteen experiments in the probe's order, each in two fresh anonymous namespaces with a request and an
+// event socket in each), in plain C over libmnl with no evidence, no report and no checks beyond what is
+// needed to proceed. Experiment numbers below are the positions in Prober.experiments.
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -95,6 +96,13 @@ static int get_by_name(struct mnl_socket *s, const char *name) {
     mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
     index_of = 0; talk(s, nlh); return index_of;
 }
+// RTM_GETLINK by IFLA_ALT_IFNAME, as the altname experiments' lookups (ENODEV when it does not resolve).
+static int get_by_altname(struct mnl_socket *s, const char *alt) {
+    struct nlmsghdr *nlh = start(RTM_GETLINK, NLM_F_ACK, 0, 0, 0);
+    mnl_attr_put_strz(nlh, IFLA_ALT_IFNAME, alt);
+    index_of = 0; return talk(s, nlh) ? 0 : index_of;
+}
+static void del_link(struct mnl_socket *s, int index) { talk(s, start(RTM_DELLINK, NLM_F_ACK, index, 0, 0)); }
 static void get_by_index(struct mnl_socket *s, int index) { talk(s, start(RTM_GETLINK, NLM_F_ACK, index, 0, 0)); }
 static void dump(struct mnl_socket *s) { talk(s, start(RTM_GETLINK, NLM_F_DUMP, 0, 0, 0)); }
 
@@ -114,18 +122,22 @@ static void lab_close(struct lab *l) {
     for (int i = 0; i < 2; i++) { mnl_socket_close(l->req[i]); mnl_socket_close(l->ev[i]); close(l->ns[i]); }
 }
 
-// The act shared by most experiments: move + rename, events drained, both sides looked up.
-static void move(struct lab *l, int index, int up, int newindex) {
+// The act shared by most experiments: move + rename, events drained, both sides looked up. Returns the
+// ifindex the target's dump last showed (the arrived link, as the probe finds it).
+static int move(struct lab *l, int index, int up, int newindex, int mtu_mac) {
+    static const unsigned char mac[6] = { 0x02, 0x6c, 0x63, 0x70, 0x00, 0x01 };   // ProbeNames.mac
     dump(l->req[1]);
     drain(l->ev[0]); drain(l->ev[1]);
     struct nlmsghdr *nlh = start(RTM_NEWLINK, NLM_F_ACK, index, up ? IFF_UP : 0, up ? IFF_UP : 0);
     mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, l->ns[1]);
     if (newindex) mnl_attr_put_u32(nlh, IFLA_NEW_IFINDEX, newindex);
     mnl_attr_put_strz(nlh, IFLA_IFNAME, "lcf0");
-    talk(l->req[0], nlh);
+    if (mtu_mac) { mnl_attr_put_u32(nlh, IFLA_MTU, 1400); mnl_attr_put(nlh, IFLA_ADDRESS, sizeof mac, mac); }
+    int refused = talk(l->req[0], nlh);
     drain(l->ev[0]); drain(l->ev[1]);
     dump(l->req[1]);
     get_by_index(l->req[0], index);
+    return refused ? 0 : index;
 }
 
 int main(void) {
@@ -139,14 +151,24 @@ int main(void) {
         mnl_socket_close(s); close(ns);
     }
     int timing = getenv("FLOOR_TIMING") != NULL;
-    for (int e = 0; e < 10; e++) {
+    for (int e = 0; e < 13; e++) {
         struct timespec t0, t1; clock_gettime(CLOCK_MONOTONIC, &t0);
         struct lab l; lab_open(&l, home);
-        int idx;
+        int idx, bystander = 0;
         switch (e) {
-        case 3: create(l.req[1], "lcp0", kind, 0); get_by_name(l.req[1], "lcp0"); break;
+        case 3: case 10: create(l.req[1], "lcp0", kind, 0); get_by_name(l.req[1], "lcp0"); break;
         case 4: create(l.req[1], "lcf0", kind, 0); get_by_name(l.req[1], "lcf0"); break;
-        case 8: create(l.req[1], "lcq0", kind, 0); altname(l.req[1], get_by_name(l.req[1], "lcq0"), "lc-probe-altname0"); break;
+        case 8: create(l.req[1], "lcq0", kind, 0); bystander = get_by_name(l.req[1], "lcq0");
+                altname(l.req[1], bystander, "lc-probe-altname0"); break;
+        }
+        if (e == 11) { // move.netnsImmutableReported: read lo, try to move it (EINVAL), look for it again
+            int lo = get_by_name(l.req[0], "lo");
+            struct nlmsghdr *nlh = start(RTM_NEWLINK, NLM_F_ACK, lo, 0, 0);
+            mnl_attr_put_u32(nlh, IFLA_NET_NS_FD, l.ns[1]);
+            talk(l.req[0], nlh);
+            get_by_index(l.req[0], lo);
+            lab_close(&l);
+            goto timed;
         }
         create(l.req[0], "lcp0", kind, 1);
         idx = get_by_name(l.req[0], "lcp0");
@@ -158,9 +180,22 @@ int main(void) {
             talk(l.req[0], nlh);
             drain(l.ev[0]); get_by_index(l.req[0], idx);
         } else {
-            move(&l, idx, e == 5, e == 9 ? 4242 : 0);
+            int moved = move(&l, idx, e == 5, e == 9 ? 4242 : 0, e == 12);
+            if (e == 7) { // the altname's lookups in both namespaces, then giving it to a new link in the source
+                int behind = get_by_altname(l.req[0], "lc-probe-altname0");
+                get_by_altname(l.req[1], "lc-probe-altname0");
+                create(l.req[0], "lcq0", kind, 0);
+                altname(l.req[0], get_by_name(l.req[0], "lcq0"), "lc-probe-altname0");
+                if (behind && moved) del_link(l.req[1], moved);
+            }
+            if (e == 8) { // the move is refused (EEXIST) here; lookups on both sides either way
+                get_by_altname(l.req[0], "lc-probe-altname0");
+                get_by_altname(l.req[1], "lc-probe-altname0");
+                if (moved) del_link(l.req[1], moved);
+            }
         }
         lab_close(&l);
+    timed:
         clock_gettime(CLOCK_MONOTONIC, &t1);
         if (timing) fprintf(stderr, "%d %.1f\n", e, (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6);
     }

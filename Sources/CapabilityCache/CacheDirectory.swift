@@ -1,5 +1,6 @@
 import Glibc
 import SystemCalls
+import SystemPackage
 
 /// The cache directory: made 0700 by us when missing; used only if it is a real directory (not a
 /// symlink), ours, and writable by nobody else — otherwise anyone could plant or swap files in it.
@@ -16,7 +17,7 @@ enum CacheDirectory {
 
     static func prepare(_ path: String) throws(CapabilityCacheError) {
         if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw .unusableDirectory(path: path, reason: "mkdir: \(Errno.current)")
+            throw .unusableDirectory(path: path, reason: "mkdir: \(Errno.current.nameAndMessage)")
         }
         try check(path)
     }
@@ -24,7 +25,7 @@ enum CacheDirectory {
     static func check(_ path: String) throws(CapabilityCacheError) {
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            throw .unusableDirectory(path: path, reason: "lstat: \(Errno.current)")
+            throw .unusableDirectory(path: path, reason: "lstat: \(Errno.current.nameAndMessage)")
         }
         if info.st_mode & S_IFMT == S_IFLNK { throw .unusableDirectory(path: path, reason: "is a symlink") }
         if let problem = trustProblem(info, expectDirectory: true) {

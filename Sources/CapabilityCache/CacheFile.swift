@@ -1,6 +1,7 @@
 import Capabilities
 import Glibc
 import SystemCalls
+import SystemPackage
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -59,18 +60,18 @@ struct CacheFile {
     var lockPath: String { directory + "/" + key.fileStem + ".lock" }
 
     func read() -> CacheFileStatus {
-        let fd: Int32
+        let file: FileDescriptor
         let info: stat
         switch openChecked() {
         case nil: return .missing
         case .failure(let reason)?: return .ignored(reason.text)
-        case .success(let opened)?: (fd, info) = opened
+        case .success(let opened)?: (file, info) = opened
         }
-        defer { close(fd) }
+        defer { file.closeQuietly() }
         let stamp = FileStamp(path: path, info)
         if let report = DecodedMemo.shared.report(for: stamp) { return .valid(report) }
         let body: Data
-        switch readBody(fd, size: Int(info.st_size)) {
+        switch readBody(file, size: Int(info.st_size)) {
         case .failure(let reason): return .ignored(reason.text)
         case .success(let (_, data)): body = data
         }
@@ -92,41 +93,42 @@ struct CacheFile {
         switch openChecked() {
         case nil: return nil
         case .failure(let reason)?: return .failure(reason)
-        case .success(let (fd, info))?:
-            defer { close(fd) }
-            return readBody(fd, size: Int(info.st_size))
+        case .success(let (file, info))?:
+            defer { file.closeQuietly() }
+            return readBody(file, size: Int(info.st_size))
         }
     }
 
     /// Opens without following a symlink and checks the open file itself (what is checked is what is read).
-    private func openChecked() -> Result<(Int32, stat), Refusal>? {
-        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) }
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            return .failure(Refusal(text: errno == ELOOP ? "is a symlink" : "open: \(Errno.current)"))
+    private func openChecked() -> Result<(FileDescriptor, stat), Refusal>? {
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(path, .readOnly, options: [.noFollow, .nonBlocking]) } catch {
+            if error == .noSuchFileOrDirectory { return nil }
+            return .failure(Refusal(text: error == .tooManySymbolicLinkLevels ? "is a symlink" : "open: \(error.nameAndMessage)"))
         }
         var info = stat()
         var problem: String?
-        if fstat(fd, &info) != 0 {
-            problem = "fstat: \(Errno.current)"
+        if fstat(file.rawValue, &info) != 0 {
+            problem = "fstat: \(Errno.current.nameAndMessage)"
         } else {
             problem = trustProblem(info, expectDirectory: false)
                 ?? (info.st_size > Self.sizeLimit ? "larger than \(Self.sizeLimit) bytes" : nil)
         }
         if let problem {
-            close(fd)
+            file.closeQuietly()
             return .failure(Refusal(text: problem))
         }
-        return .success((fd, info))
+        return .success((file, info))
     }
 
-    private func readBody(_ fd: Int32, size: Int) -> Result<(CacheHeader, Data), Refusal> {
+    private func readBody(_ file: FileDescriptor, size: Int) -> Result<(CacheHeader, Data), Refusal> {
         var data = Data(count: size)
         let got = data.withUnsafeMutableBytes { buffer -> Int in
             var total = 0
             while total < size {
-                let n = retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress! + total, size - total) }
-                if n <= 0 { break }
+                // A buffer from a pointer, not a slice: Slice's metadata costs a fresh process a conformance scan.
+                let rest = UnsafeMutableRawBufferPointer(start: buffer.baseAddress! + total, count: size - total)
+                guard let n = try? file.read(into: rest), n > 0 else { break }
                 total += n
             }
             return total
@@ -158,25 +160,27 @@ struct CacheFile {
             throw .probeFailed("cannot encode the report: \(error)")
         }
         let temporary = directory + "/." + key.fileStem + ".\(getpid()).\(UInt32.random(in: 0 ... .max)).tmp"
-        let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644) }
-        guard fd >= 0 else { throw .io(operation: "create", path: temporary, errno: .current) }
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .exclusiveCreate, .noFollow],
+                                           permissions: FilePermissions(rawValue: 0o644))
+        } catch { throw .io(operation: "create", path: temporary, errno: error) }
         var failure: CapabilityCacheError?
-        if fchmod(fd, 0o644) != 0 { failure = .io(operation: "fchmod", path: temporary, errno: .current) }
+        if fchmod(file.rawValue, 0o644) != 0 { failure = .io(operation: "fchmod", path: temporary, errno: .current) }
         if failure == nil {
-            do { try writeAll(fd: fd, [UInt8](data)) } catch { failure = .io(operation: "write", path: temporary, errno: error) }
+            do { try file.write(all: [UInt8](data)) } catch { failure = .io(operation: "write", path: temporary, errno: error) }
         }
-        if failure == nil, fsync(fd) != 0 { failure = .io(operation: "fsync", path: temporary, errno: .current) }
-        close(fd)
+        if failure == nil, fsync(file.rawValue) != 0 { failure = .io(operation: "fsync", path: temporary, errno: .current) }
+        file.closeQuietly()
         if failure == nil, rename(temporary, path) != 0 { failure = .io(operation: "rename", path: path, errno: .current) }
         if let failure {
             unlink(temporary)
             throw failure
         }
         // The rename is durable only once the directory is synced.
-        let dirFd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dirFd >= 0 {
-            _ = fsync(dirFd)
-            close(dirFd)
+        if let directoryFile = try? FileDescriptor.open(directory, .readOnly, options: .directory) {
+            _ = fsync(directoryFile.rawValue)
+            directoryFile.closeQuietly()
         }
     }
 }

@@ -1,5 +1,6 @@
 import Probe
 import SystemCalls
+import SystemPackage
 
 /// Why the cache could give no report. A cache *file* that cannot be trusted is never an error (it is
 /// ignored and replaced); these are the cases where the caller must decide, e.g. probe with `.bypass`.
@@ -26,7 +27,7 @@ public enum CapabilityCacheError: Error, CustomStringConvertible, Equatable, Sen
     public var description: String {
         switch self {
         case .unusableDirectory(let path, let reason): return "cache directory \(path) not usable: \(reason)"
-        case .io(let operation, let path, let errno): return "cache: \(operation) \(path): \(errno)"
+        case .io(let operation, let path, let errno): return "cache: \(operation) \(path): \(errno.nameAndMessage)"
         case .lockTimeout(let path, let seconds): return "cache: waited \(seconds) s for the lock \(path)"
         case .probe(let error): return error.description
         case .probeFailed(let text): return "probe failed: \(text)"

@@ -1,6 +1,7 @@
 import Capabilities
 import Glibc
 import SystemCalls
+import SystemPackage
 
 /// Test hook: with LINKCAPS_TEST_PROBE_COUNTER=<path>, every probe the cache runs appends one line
 /// "<probe id> <pid>" to that file (O_APPEND: concurrent processes never interleave a line). The number of
@@ -10,10 +11,9 @@ enum ProbeCounter {
 
     static func record(_ report: Report) {
         guard let path = getenv(environmentVariable).map({ String(cString: $0) }), !path.isEmpty else { return }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { return }
-        defer { close(fd) }
-        let line = "\(report.probe.id) \(getpid())\n"
-        line.utf8CString.withUnsafeBytes { try? writeAll(fd: fd, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        guard let file = try? FileDescriptor.open(path, .writeOnly, options: [.append, .create, .noFollow],
+                                                  permissions: FilePermissions(rawValue: 0o600)) else { return }
+        defer { file.closeQuietly() }
+        try? file.write(all: "\(report.probe.id) \(getpid())\n")
     }
 }

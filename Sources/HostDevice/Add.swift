@@ -94,7 +94,7 @@ struct Add {
     func move(_ plan: Plan, _ mover: Mover, device: DeviceFacts) throws {
         do {
             try mover.run(plan, label: "add", interruptible: true)
-        } catch let error as NetlinkError where error.errno == .EEXIST && plan.strategy == .singleRequest {
+        } catch let error as NetlinkError where error.errno == .fileExists && plan.strategy == .singleRequest {
             guard let move = mover.failedStep, move.moveTo == .container,
                   try mover.relocate() != nil, mover.location == .container else { throw error }
             try mover.perform(Step(in: .container, name: move.name, alias: move.alias, up: true,

@@ -1,5 +1,6 @@
 import Glibc
 import SystemCalls
+import SystemPackage
 
 /// A program the plugin runs (an IPAM plugin): its stdin fed from a buffer and its stdout collected at the
 /// same time (either may be larger than a pipe holds), its end checked (exit status or signal), and — when
@@ -55,24 +56,20 @@ struct ChildProcess {
         close(stdoutPipe.write)
         guard spawned == 0 else {
             close(stdinPipe.write); close(stdoutPipe.read)
-            throw CNIError(.ioFailure, "cannot run \(label) (\(executable)): \(Errno(spawned))")
+            throw CNIError(.ioFailure, "cannot run \(label) (\(executable)): \(Errno(rawValue: spawned).nameAndMessage)")
         }
         // Our ends never block: the exchange below waits in poll, where it can also notice a signal.
         for fd in [stdinPipe.write, stdoutPipe.read] { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
         return ChildProcess(pid: pid, label: label, input: stdinPipe.write, output: stdoutPipe.read)
     }
 
-    /// A pipe whose ends are close-on-exec before anything else can run a program (glibc hides pipe2
-    /// from Swift; the plugin's only other thread never execs).
+    /// A pipe whose ends are close-on-exec from the start (pipe2, through swift-system): no program the
+    /// plugin runs can inherit either end.
     private static func makePipe(_ label: String) throws(CNIError) -> (read: Int32, write: Int32) {
-        var fds: [Int32] = [-1, -1]
-        guard pipe(&fds) == 0 else { throw CNIError(.ioFailure, "pipe for \(label): \(Errno.current)") }
-        for fd in fds where fcntl(fd, F_SETFD, FD_CLOEXEC) != 0 {
-            let error = Errno.current
-            close(fds[0]); close(fds[1])
-            throw CNIError(.ioFailure, "close-on-exec for \(label)'s pipe: \(error)")
-        }
-        return (fds[0], fds[1])
+        do {
+            let (readEnd, writeEnd) = try FileDescriptor.pipe(options: .closeOnExec)
+            return (readEnd.rawValue, writeEnd.rawValue)
+        } catch { throw CNIError(.ioFailure, "pipe for \(label): \(error.nameAndMessage)") }
     }
 
     /// Writes `bytes` to the child's stdin while reading its stdout, then waits for its end. A child that
@@ -94,7 +91,7 @@ struct ChildProcess {
             if poll(&fds, nfds_t(fds.count), 100) < 0 && errno != EINTR {
                 let error = Errno.current
                 terminate()
-                throw CNIError(.ioFailure, "poll on \(label)'s pipes: \(error)")
+                throw CNIError(.ioFailure, "poll on \(label)'s pipes: \(error.nameAndMessage)")
             }
             if stdinOpen, fds[1].revents != 0 {
                 let n = bytes.withUnsafeBytes { write(input, $0.baseAddress! + written, bytes.count - written) }
@@ -125,9 +122,11 @@ struct ChildProcess {
         var status: Int32 = 0
         var pause: UInt32 = 500
         while true {
-            let reaped = retryingWhileInterrupted { waitpid(pid, &status, interruptible ? WNOHANG : 0) }
+            let reaped: pid_t
+            do { reaped = try retryingOnInterrupt { waitpid(pid, &status, interruptible ? WNOHANG : 0) } } catch {
+                throw CNIError(.ioFailure, "waitpid for \(label): \(error.nameAndMessage)")
+            }
             if reaped == pid { break }
-            guard reaped == 0 else { throw CNIError(.ioFailure, "waitpid for \(label): \(Errno.current)") }
             if let signal = Interruption.poll() {
                 terminate()
                 throw Interruption.interrupted(signal, "while \(label) ran")
@@ -144,10 +143,10 @@ struct ChildProcess {
         kill(pid, SIGTERM)
         var status: Int32 = 0
         for _ in 0..<200 {
-            if retryingWhileInterrupted({ waitpid(pid, &status, WNOHANG) }) != 0 { return }
+            if (try? retryingOnInterrupt { waitpid(pid, &status, WNOHANG) }) != 0 { return }
             usleep(10_000)
         }
         kill(pid, SIGKILL)
-        _ = retryingWhileInterrupted { waitpid(pid, &status, 0) }
+        _ = try? retryingOnInterrupt { waitpid(pid, &status, 0) }
     }
 }

@@ -1,5 +1,6 @@
 import Glibc
 import SystemCalls
+import SystemPackage
 
 /// A documented test-only hook: with LINKCAPS_TEST_FD_REPORT=<path> the plugin writes, as it exits, the
 /// descriptors it held when it started and those it holds as it exits, one per line ("start 5
@@ -20,10 +21,10 @@ public struct DescriptorReport {
     public func writeIfAsked() {
         guard let path else { return }
         let text = atStart.map { "start \($0.fd) \($0.target)\n" }.joined() + Self.open().map { "exit \($0.fd) \($0.target)\n" }.joined()
-        let fd = retryingWhileInterrupted { Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600) }
-        guard fd >= 0 else { return }
-        Array(text.utf8).withUnsafeBytes { try? writeAll(fd: fd, $0) }
-        close(fd)
+        guard let file = try? FileDescriptor.open(path, .writeOnly, options: [.create, .truncate],
+                                                  permissions: FilePermissions(rawValue: 0o600)) else { return }
+        try? file.write(all: text)
+        file.closeQuietly()
     }
 
     /// The descriptors this process has open, with what each refers to (the listing's own left out).

@@ -4,6 +4,7 @@ import Namespaces
 import Netlink
 import Policy
 import SystemCalls
+import SystemPackage
 
 /// Executes plans over real namespaces, knows where the device is after every step, and brings it back
 /// to the host under its original name and state when anything fails.
@@ -86,13 +87,13 @@ final class Mover {
     }
 
     func pin(_ ns: NetworkNamespace, at path: String) throws {
-        let fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CNIError(.ioFailure, "cannot create \(path)") }
-        close(fd)
+        do {
+            try FileDescriptor.open(path, .readOnly, options: .create, permissions: FilePermissions(rawValue: 0o600)).closeQuietly()
+        } catch { throw CNIError(.ioFailure, "cannot create \(path): \(error.nameAndMessage)") }
         guard mount("/proc/self/fd/\(ns.fd)", path, nil, UInt(MS_BIND), nil) == 0 else {
             let error = Errno.current
             unlink(path)
-            throw CNIError(.ioFailure, "cannot pin the scratch namespace at \(path): \(error)")
+            throw CNIError(.ioFailure, "cannot pin the scratch namespace at \(path): \(error.nameAndMessage)")
         }
     }
 
@@ -231,7 +232,7 @@ final class Mover {
             do {
                 try socket.perform(.deleteAltName(index: index, name))
             } catch {
-                guard error.errno == .ENOENT else { throw error }
+                guard error.errno == .noSuchFileOrDirectory else { throw error }
             }
         }
     }
@@ -243,7 +244,7 @@ final class Mover {
             do {
                 try socket.perform(.addAltName(index: index, name))
             } catch {
-                if error.errno == .EEXIST, (try? socket.link(altName: name))?.index == index { continue }
+                if error.errno == .fileExists, (try? socket.link(altName: name))?.index == index { continue }
                 altNameRefusals[name] = error
             }
         }

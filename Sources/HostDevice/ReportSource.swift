@@ -1,6 +1,7 @@
 import Capabilities
 import CapabilityCache
 import SystemCalls
+import SystemPackage
 
 /// Where the plugin gets the kernel's capability report: the per-boot CapabilityCache (LINKCAPS_CACHE_DIR,
 /// else /run/linkcaps), probing once when it holds nothing conclusive.
@@ -21,7 +22,6 @@ public enum ReportSource {
 
     /// One line on stderr.
     public static func standardError(_ line: String) {
-        let text = line + "\n"
-        text.utf8CString.withUnsafeBytes { try? writeAll(fd: 2, UnsafeRawBufferPointer(rebasing: $0.dropLast())) }
+        try? FileDescriptor.standardError.write(all: line + "\n")
     }
 }

@@ -2,6 +2,7 @@ import Glibc
 import Netlink
 import Policy
 import SystemCalls
+import SystemPackage
 
 /// One attachment's record: written before the device moves, removed when it is back. Format (JSON, one
 /// file per attachment, `<network>_<containerID>_<ifname>.json` under LINKCAPS_STATE_DIR or
@@ -139,11 +140,15 @@ final class StateStore {
     /// (blocked in the plugin) still end it: code 11, try again later.
     func lock() throws(CNIError) {
         try makeDirectory()
-        lockFD = retryingWhileInterrupted { open(directory + "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600) }
-        guard lockFD >= 0 else { throw CNIError(.ioFailure, "cannot open \(directory)/lock: \(Errno.current)") }
+        do {
+            lockFD = try FileDescriptor.open(directory + "/lock", .readWrite, options: .create,
+                                             permissions: FilePermissions(rawValue: 0o600)).rawValue
+        } catch { throw CNIError(.ioFailure, "cannot open \(directory)/lock: \(error.nameAndMessage)") }
         var pause: UInt32 = 200
-        while retryingWhileInterrupted({ flock(lockFD, LOCK_EX | LOCK_NB) }) != 0 {
-            guard errno == EWOULDBLOCK else { throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock: \(Errno.current)") }
+        while true {
+            do { _ = try retryingOnInterrupt { flock(lockFD, LOCK_EX | LOCK_NB) }; break } catch {
+                guard error == .wouldBlock else { throw CNIError(.tryAgainLater, "cannot lock \(directory)/lock: \(error.nameAndMessage)") }
+            }
             if let signal = Interruption.poll() {
                 throw CNIError(.tryAgainLater, "interrupted by \(signalName(signal)) while waiting for \(directory)/lock")
             }
@@ -157,7 +162,7 @@ final class StateStore {
         for part in directory.split(separator: "/") {
             path += "/" + part
             if mkdir(path, 0o700) != 0 && errno != EEXIST {
-                throw CNIError(.ioFailure, "cannot create \(path): \(Errno.current)")
+                throw CNIError(.ioFailure, "cannot create \(path): \(Errno.current.nameAndMessage)")
             }
         }
     }
@@ -199,17 +204,17 @@ final class StateStore {
     }
 
     func read(_ path: String) -> Result<Attachment, CNIError>? {
-        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) }
-        if fd < 0 {
-            if errno == ENOENT { return nil }
-            return .failure(CNIError(.ioFailure, "cannot read the state file \(path): \(Errno.current)"))
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(path, .readOnly, options: .noFollow) } catch {
+            if error == .noSuchFileOrDirectory { return nil }
+            return .failure(CNIError(.ioFailure, "cannot read the state file \(path): \(error.nameAndMessage)"))
         }
-        defer { close(fd) }
+        defer { file.closeQuietly() }
         let bytes: [UInt8]
-        do { bytes = try readAll(fd: fd, limit: Self.fileSizeLimit) } catch {
-            return .failure(error == .EFBIG
+        do { bytes = try file.readToEnd(limit: Self.fileSizeLimit) } catch {
+            return .failure(error == .fileTooLarge
                 ? CNIError(.decodeFailure, "the state file \(path) is larger than \(Self.fileSizeLimit) bytes")
-                : CNIError(.ioFailure, "cannot read the state file \(path): \(error)"))
+                : CNIError(.ioFailure, "cannot read the state file \(path): \(error.nameAndMessage)"))
         }
         do {
             return .success(try Attachment(try JSON.parse(bytes)))
@@ -226,13 +231,15 @@ final class StateStore {
         try makeDirectory()
         let target = path((a.network, a.containerID, a.ifname))
         let temporary = target + ".tmp"
-        let fd = retryingWhileInterrupted { open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0o600) }
-        guard fd >= 0 else { throw CNIError(.ioFailure, "cannot write \(temporary): \(Errno.current)") }
-        let bytes = Array((a.json.text + "\n").utf8)
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(temporary, .writeOnly, options: [.create, .truncate, .noFollow],
+                                           permissions: FilePermissions(rawValue: 0o600))
+        } catch { throw CNIError(.ioFailure, "cannot write \(temporary): \(error.nameAndMessage)") }
         var failure: String?
-        do { try writeAll(fd: fd, bytes) } catch { failure = "write: \(error)" }
-        if close(fd) != 0 && failure == nil { failure = "close: \(Errno.current)" }
-        if failure == nil && rename(temporary, target) != 0 { failure = "rename: \(Errno.current)" }
+        do { try file.write(all: a.json.text + "\n") } catch { failure = "write: \(error.nameAndMessage)" }
+        do { try withErrno { try file.close() } } catch { if failure == nil { failure = "close: \(error.nameAndMessage)" } }
+        if failure == nil && rename(temporary, target) != 0 { failure = "rename: \(Errno.current.nameAndMessage)" }
         if let failure {
             unlink(temporary)
             throw CNIError(.ioFailure, "cannot write \(target): \(failure)")

@@ -3,6 +3,7 @@ import CShims
 import Glibc
 import Namespaces
 import SystemCalls
+import SystemPackage
 
 /// The driver behind a network interface. ETHTOOL_GDRVINFO answers for an interface of the namespace the
 /// socket lives in, so it is asked from inside the interface's namespace; sysfs only shows the namespace

@@ -2,6 +2,7 @@ import Capabilities
 import CKmod
 import Glibc
 import SystemCalls
+import SystemPackage
 
 extension KmodContext {
     /// What libkmod knows of one module (a module name or an alias such as rtnl-link-dummy).
@@ -89,4 +90,4 @@ extension KmodContext {
     }
 }
 
-func errnoName(_ value: Int32) -> String { Errno(value).name }
+func errnoName(_ value: Int32) -> String { Errno(rawValue: value).name }

@@ -8,8 +8,9 @@ enum BuiltinData {
   "schemaVersion": 1,
   "oldestExamined": "4.19",
   "sourcesKey": {
-    "kernel-facts": "/work/shared/kernel-facts.md (kernel sources 4.19, 5.10, 6.1.y, 6.18; commit mails; QEMU boots of Debian kernels)",
-    "observations": "matrix/observations/<release>.json: probe reports of real kernels",
+    "upstream": "a mainline Linux commit, named by its 12-digit id with its subject and first release ('upstream <id> \"<subject>\" (vX.Y)'); the entry's commits say author, tree and date: git show <id> in a clone of torvalds/linux",
+    "docs/experiments.md": "this repository's audit of the experiments, one section per capability ('docs/experiments.md § <id>'): the kernel change, the code path it touched, how the experiment takes it, and the answers observed on each kernel line",
+    "observations": "matrix/observations/<release>.json: probe reports of real kernels with the iproute2 witness's verdicts ('observations (every kernel)' for all of them)",
     "kernel-sources": "kernel trees read with the project's search tools: 4.19 (0x88888888/linux-4.19-comments), 5.10.198 (christianhaitian/linux-5.10.198), 6.1.158 (HDevices/linux-6.1.158), 6.18.19 (6952350/linux-6.18.y); vendor trees on those stable releases, net/core unchanged from stable as far as read",
     "stable-list": "stable@vger.kernel.org and netdev mails found with the search tools (reviews, backports, pull summaries), cited by subject and date"
   },
@@ -22,7 +23,7 @@ enum BuiltinData {
       "firstRelease": "always",
       "firstReleaseBasis": "do_setlink → __dev_change_net_namespace, then dev_change_name in the target, in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); no introducing commit recorded",
       "backports": [],
-      "sources": ["kernel-facts §1", "kernel-sources"]
+      "sources": ["docs/experiments.md § move.singleRequest", "kernel-sources", "observations (every kernel)"]
     },
     {
       "id": "move.sourceSeesOnlyOriginalName",
@@ -30,9 +31,9 @@ enum BuiltinData {
       "meaning": "Without a name clash, udev and NetworkManager in the host see RTM_NEWLINK (DOWN) then RTM_DELLINK with the original name only: the device leaves under its own name and is renamed in the container afterwards. The clash case, where kernels differ, is move.sourceSeesOnlyOriginalNameOnClash.",
       "commits": [],
       "firstRelease": "always",
-      "firstReleaseBasis": "without a clash __dev_change_net_namespace leaves dev->name alone (no pattern is applied) and the rename runs in the target afterwards (dev_change_name in do_setlink), in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); kernel-facts §1: 'Without a clash every kernel shows only the original name'. 311cca40661f changed only the clash path",
+      "firstReleaseBasis": "without a clash __dev_change_net_namespace leaves dev->name alone (no pattern is applied) and the rename runs in the target afterwards (dev_change_name in do_setlink), in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); every observed kernel, 5.10.218 to 7.3.4, showed the source only the original name without a clash, the witness agreeing. 311cca40661f changed only the clash path",
       "backports": [],
-      "sources": ["kernel-facts §1", "kernel-sources"]
+      "sources": ["docs/experiments.md § move.sourceSeesOnlyOriginalName", "kernel-sources", "observations (every kernel)"]
     },
     {
       "id": "move.targetSeesFinalNameFirst",
@@ -40,9 +41,9 @@ enum BuiltinData {
       "meaning": "Without a name clash the container's first RTM_NEWLINK already carries the final name; otherwise it sees the host name, then a rename.",
       "commits": [],
       "firstRelease": "none",
-      "firstReleaseBasis": "kernel-facts §1: the device arrives under its old name and is renamed right after unless the old name is taken in the target",
+      "firstReleaseBasis": "__dev_change_net_namespace announces the device in the target under the name it has (list_netdevice, then RTM_NEWLINK) and do_setlink renames it only afterwards (dev_change_name, a second RTM_NEWLINK), unless that name is taken there, in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); every observed kernel showed the target the old name first",
       "backports": [],
-      "sources": ["kernel-facts §1", "kernel-sources"]
+      "sources": ["docs/experiments.md § move.targetSeesFinalNameFirst", "kernel-sources", "observations (every kernel)"]
     },
     {
       "id": "move.inFlightRenameOnClash",
@@ -52,7 +53,7 @@ enum BuiltinData {
       "firstRelease": "always",
       "firstReleaseBasis": "__dev_change_net_namespace applies the given name when the current one is taken in the target, before list_netdevice and the target's RTM_NEWLINK, in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19; since 311cca40661f through a prepared new_name); no introducing commit recorded",
       "backports": [],
-      "sources": ["kernel-facts §1", "kernel-sources"]
+      "sources": ["docs/experiments.md § move.inFlightRenameOnClash", "kernel-sources", "observations (every kernel)"]
     },
     {
       "id": "move.atomicOnNameTaken",
@@ -60,9 +61,9 @@ enum BuiltinData {
       "meaning": "A move whose new name is taken in the container fails before anything moves. Where unsupported the device IS moved, not renamed, and EEXIST is returned: pre-check the name and be ready to recover.",
       "commits": [],
       "firstRelease": "none",
-      "firstReleaseBasis": "kernel-facts §1: 'Not atomic ... the device IS moved, NOT renamed, and the call returns EEXIST'",
+      "firstReleaseBasis": "__dev_change_net_namespace checks only the device's current name against the target; the new name is checked afterwards, in the target, by dev_change_name in do_setlink, whose EEXIST comes after the move (the kernel logs 'A link change request failed with some changes committed already'), in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); every observed kernel moved the link under its old name and returned EEXIST",
       "backports": [],
-      "sources": ["kernel-facts §1"]
+      "sources": ["docs/experiments.md § move.atomicOnNameTaken", "kernel-sources", "observations (every kernel)"]
     },
     {
       "id": "move.upInSameRequest",
@@ -70,9 +71,9 @@ enum BuiltinData {
       "meaning": "IFF_UP in the move request (ifi_flags = ifi_change = IFF_UP) leaves the device renamed and UP in the container: no second request.",
       "commits": [],
       "firstRelease": "always",
-      "firstReleaseBasis": "flags (dev_change_flags) are applied in do_setlink after the move and the rename in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); seen on 6.18; no introducing commit recorded",
+      "firstReleaseBasis": "flags (dev_change_flags) are applied in do_setlink after the move and the rename in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); observed UP in the target on every kernel; no introducing commit recorded",
       "backports": [],
-      "sources": ["kernel-facts §1", "kernel-sources"]
+      "sources": ["docs/experiments.md § move.upInSameRequest", "kernel-sources", "observations (every kernel)"]
     },
     {
       "id": "rename.whileUp",
@@ -83,9 +84,9 @@ enum BuiltinData {
       ],
       "firstRelease": "v6.2",
       "firstReleaseInferred": true,
-      "firstReleaseBasis": "release mapped from the merge date of bd039b5ea2a9; dev_change_name returns EBUSY for IFF_UP without IFF_LIVE_RENAME_OK in the 5.10.198 and 6.1.158 trees; EBUSY observed on Debian 6.1.170 and 6.1.192, allowed on 6.12.117, 6.16.3, 6.18.x, 7.3.4. 8065a779f17e (failover, 2019, v5.1 inferred) had allowed it only for net_failover / virtio_net STANDBY slaves (IFF_LIVE_RENAME_OK), which the probe's links are not",
+      "firstReleaseBasis": "release mapped from the merge date of bd039b5ea2a9; dev_change_name returns EBUSY for IFF_UP without IFF_LIVE_RENAME_OK in the 5.10.198 and 6.1.158 trees; EBUSY observed on every 5.10 and 6.1 kernel (5.10.218, 5.10.251, 5.10.262, 6.1.170, 6.1.192), the rename allowed on every 6.12 and newer one. 8065a779f17e (failover, 2019, v5.1 inferred) had allowed it only for net_failover / virtio_net STANDBY slaves (IFF_LIVE_RENAME_OK), which the probe's links are not",
       "backports": [],
-      "sources": ["kernel-facts §2", "kernel-sources"]
+      "sources": ["upstream bd039b5ea2a9 \"net/core: Allow live renaming when an interface is up\" (v6.2)", "docs/experiments.md § rename.whileUp", "kernel-sources", "observations (every kernel)"]
     },
     {
       "id": "altname.followsMove",
@@ -95,11 +96,11 @@ enum BuiltinData {
         {"id": "8e15aee62161", "note": "net: move altnames together with the netdevice (Jakub Kicinski, net, 2023-10): unlist_netdevice / list_netdevice take the altname nodes out of the old namespace's hash and into the new one"}
       ],
       "firstRelease": "v6.6",
-      "firstReleaseBasis": "merged with the 'net: fix bugs in device netns-move and rename' series during the 6.6-rc cycle (2023-10-18); kernel-facts §3: until v6.6 altnames did not move; unlist_netdevice in the 5.10.198 tree removes only dev->name_node, in 6.1.158 and 6.18.19 every altname node too",
+      "firstReleaseBasis": "merged with the 'net: fix bugs in device netns-move and rename' series during the 6.6-rc cycle (2023-10-18); unlist_netdevice in the 5.10.198 tree removes only dev->name_node, in 6.1.158 and 6.18.19 every altname node too; observed by resolution: on every 5.10 kernel the altname still resolves in the source after the move (to the moved link), cannot be given to a new link there (EEXIST) and does not resolve in the target; on 6.1.170 and every newer kernel it moved",
       "backports": [
-        {"branch": "6.1.y", "since": "6.1.60", "evidence": "kernel-facts §3: '\"move altnames\" also in 6.1.60+ stable'; stable-list: '[PATCH 6.1.y] net: move altnames together with the netdevice' (Jakub Kicinski, 2023-10-20), taken by Greg KH on 2023-10-23"}
+        {"branch": "6.1.y", "since": "6.1.60", "evidence": "stable-list: '[PATCH 6.1.y] net: move altnames together with the netdevice' (Jakub Kicinski, 2023-10-20), taken by Greg KH on 2023-10-23, before 6.1.60 was released; observed moving on Debian 6.1.170 and 6.1.192 (observations/6.1.0-47-cloud-amd64.json, observations/6.1.0-56-cloud-amd64.json)"}
       ],
-      "sources": ["kernel-facts §3", "kernel-sources", "stable-list"],
+      "sources": ["upstream 8e15aee62161 \"net: move altnames together with the netdevice\" (v6.6)", "docs/experiments.md § altname.followsMove", "kernel-sources", "stable-list", "observations (every kernel)"],
       "firstReleaseInferred": true
     },
     {
@@ -110,11 +111,11 @@ enum BuiltinData {
         {"id": "7663d522099e", "note": "net: check for altname conflicts when changing netdev's netns (Jakub Kicinski, net, 2023-10): __dev_change_net_namespace refuses with EEXIST before anything moves"}
       ],
       "firstRelease": "v6.6",
-      "firstReleaseBasis": "merged in the same series as 8e15aee62161 during the 6.6-rc cycle (2023-10-18); kernel-facts §1 and §3: an altname taken in the target → EEXIST, v6.6+; the 5.10.198 tree has no such check, the 6.1.158 and 6.18.19 trees do",
+      "firstReleaseBasis": "merged in the same series as 8e15aee62161 during the 6.6-rc cycle (2023-10-18); the 5.10.198 tree has no such check, the 6.1.158 and 6.18.19 trees do",
       "backports": [
         {"branch": "6.1.y", "since": "6.1.158", "evidence": "the 6.1.158 tree read has the altname check in __dev_change_net_namespace (kernel-sources); stable-list: the 6.1.y stable backport of 7663d522099e was merged in the October 2023 stable cycle (linux-6.1.y-cip rebase of 2023-11-14 lists it with 'net: fix ifname in netlink ntf during netns move'), so the first 6.1.y with it is probably 6.1.60, not proven; observed refusing on Debian 6.1.170 and 6.1.192 (observations/6.1.0-47-cloud-amd64.json, observations/6.1.0-56-cloud-amd64.json)"}
       ],
-      "sources": ["kernel-facts §1", "kernel-facts §3", "kernel-sources", "stable-list", "observations/6.1.0-47-cloud-amd64.json", "observations/6.1.0-56-cloud-amd64.json"],
+      "sources": ["upstream 7663d522099e \"net: check for altname conflicts when changing netdev's netns\" (v6.6)", "docs/experiments.md § altname.clashRejected", "kernel-sources", "stable-list", "observations/6.1.0-47-cloud-amd64.json", "observations/6.1.0-56-cloud-amd64.json"],
       "firstReleaseInferred": true
     },
     {
@@ -126,9 +127,9 @@ enum BuiltinData {
       ],
       "firstRelease": "v5.13",
       "firstReleaseInferred": true,
-      "firstReleaseBasis": "kernel-facts §1: 'IFLA_NEW_IFINDEX as a request: since v5.13 (inferred)'; eeb85a14ee34 was applied to net-next in April 2021 (the 5.13 merge window); the 5.10.198 do_setlink ignores IFLA_NEW_IFINDEX (no policy, not passed to dev_change_net_namespace), the 6.1.158 and 6.18.19 ones pass it on",
+      "firstReleaseBasis": "eeb85a14ee34 was applied to net-next in April 2021, so its first release is that of the 5.13 merge window (inferred); the 5.10.198 do_setlink ignores IFLA_NEW_IFINDEX (no policy, not passed to dev_change_net_namespace), the 6.1.158 and 6.18.19 ones pass it on; observed ignored on every 5.10 kernel, honoured on 6.1.170 and every newer one",
       "backports": [],
-      "sources": ["kernel-facts §1", "kernel-sources", "stable-list"]
+      "sources": ["upstream eeb85a14ee34 \"net: Allow to specify ifindex when device is moved to another namespace\" (v5.13)", "docs/experiments.md § move.newIfindex", "kernel-sources", "stable-list", "observations (every kernel)"]
     },
     {
       "id": "move.sourceSeesOnlyOriginalNameOnClash",
@@ -139,12 +140,12 @@ enum BuiltinData {
       ],
       "firstRelease": "v6.6",
       "firstReleaseInferred": true,
-      "firstReleaseBasis": "merged with the 'net: fix bugs in device netns-move and rename' series during the 6.6-rc cycle (2023-10-18); kernel-facts §1: 'Before 311cca40661f (v6.6; in 6.1.y by 6.1.170) the source is shown the final name whenever the rename happens in flight'; the 5.10.198 tree calls dev_get_valid_name (which writes dev->name) before dev_close and the RTM_DELLINK",
+      "firstReleaseBasis": "merged with the 'net: fix bugs in device netns-move and rename' series during the 6.6-rc cycle (2023-10-18); the 5.10.198 tree calls dev_get_valid_name (which writes dev->name) before dev_close and the RTM_DELLINK; observed: on every 5.10 kernel the source was shown the final name when the rename happened in flight (NEW lcf0, DEL lcf0), on 6.1.170 and every newer kernel only the original one",
       "backports": [
-        {"branch": "6.1.y", "since": "6.1.158", "evidence": "the 6.1.158 tree read prepares new_name with dev_prep_valid_name and applies it after the RTM_DELLINK (kernel-sources); kernel-facts §1: in 6.1.y by 6.1.170, only lcp0 seen on Debian 6.1.192; the first 6.1.y with it is not known (the linux-6.1.y-cip rebase of 2023-11-14 lists its backport, so probably 6.1.60)"},
+        {"branch": "6.1.y", "since": "6.1.158", "evidence": "the 6.1.158 tree read prepares new_name with dev_prep_valid_name and applies it after the RTM_DELLINK (kernel-sources); observed showing the source only lcp0 on Debian 6.1.170 and 6.1.192 (observations/6.1.0-47-cloud-amd64.json, observations/6.1.0-56-cloud-amd64.json); the first 6.1.y with it is not known (the linux-6.1.y-cip rebase of 2023-11-14 lists its backport, so probably 6.1.60)"},
         {"branch": "5.15.y", "since": "unknown", "evidence": "stable-list: '5.15-stable review patch' of 311cca40661f (with 'Stable-dep-of' for the netdev_name_in_use helper); no 5.15 kernel observed"}
       ],
-      "sources": ["kernel-facts §1", "kernel-sources", "stable-list"]
+      "sources": ["upstream 311cca40661f \"net: fix ifname in netlink ntf during netns move\" (v6.6)", "docs/experiments.md § move.sourceSeesOnlyOriginalNameOnClash", "kernel-sources", "stable-list", "observations (every kernel)"]
     },
     {
       "id": "move.netnsImmutableReported",
@@ -157,7 +158,7 @@ enum BuiltinData {
       "firstReleaseInferred": true,
       "firstReleaseBasis": "applied to net-next in February 2025; its author's note on the iproute2 patch: 'the attribute IFLA_NETNS_IMMUTABLE will be available in the 6.15 release'; present in the 6.18.19 uapi if_link.h, absent from 6.1's; __dev_change_net_namespace refuses NETIF_F_NETNS_LOCAL / netns_immutable devices with EINVAL in every tree examined",
       "backports": [],
-      "sources": ["kernel-sources", "stable-list"]
+      "sources": ["upstream 4754affe0b57 \"net: advertise netns_immutable property via netlink\" (v6.15)", "docs/experiments.md § move.netnsImmutableReported", "kernel-sources", "stable-list", "observations (every kernel)"]
     },
     {
       "id": "move.mtuMacInSameRequest",
@@ -167,7 +168,7 @@ enum BuiltinData {
       "firstRelease": "always",
       "firstReleaseBasis": "do_setlink applies IFLA_ADDRESS and IFLA_MTU after __dev_change_net_namespace, i.e. in the target, in every tree examined (4.19, 5.10.198, 6.1.158, 6.18.19); no introducing commit recorded",
       "backports": [],
-      "sources": ["kernel-facts §1", "kernel-sources"]
+      "sources": ["docs/experiments.md § move.mtuMacInSameRequest", "kernel-sources", "observations (every kernel)"]
     }
   ]
 }
@@ -8828,23 +8829,42 @@ enum BuiltinData {
 }
 
 """#),
-        ("6.18.44-fc-v657.json", #"""
+        ("6.18.44-fc-v1147.json", #"""
 {
   "kernel": {
+    "release": "6.18.44-fc-v1147",
+    "version": "#1 SMP PREEMPT_DYNAMIC @0",
     "package": null,
     "packageVersion": null,
-    "release": "6.18.44-fc-v657",
-    "version": "#1 SMP PREEMPT_DYNAMIC @0"
+    "source": "host"
   },
   "report": {
-    "bootId": "e99aa840-f4e9-491b-ae0b-1771e99b9866",
+    "bootId": "c026dcad-a9c9-4e69-b174-d5130e32f176",
     "capabilities": {
       "altname.clashRejected": {
         "evidence": {
-          "durationMs": 29.8,
+          "durationMs": 8.1,
           "errno": 17,
           "errnoName": "EEXIST",
           "extack": "An interface with the altname lc-probe-altname0 exists in the target netns",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            }
+          ],
           "outcome": "still in source as lcp0",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [],
@@ -8855,13 +8875,39 @@ enum BuiltinData {
           "upstreamCommit": "7663d522099e"
         },
         "state": "supported",
-        "summary": "refused with EEXIST before moving"
+        "summary": "refused with EEXIST before moving; the altname still names the link in the source and the bystander in the target"
       },
       "altname.followsMove": {
         "evidence": {
-          "durationMs": 35.7,
+          "durationMs": 65.8,
           "errno": 0,
-          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source; altnames in target: [lc-probe-altname0]",
+          "lookups": [
+            {
+              "action": "lookup",
+              "errno": 19,
+              "errnoName": "ENODEV",
+              "ifindex": null,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            },
+            {
+              "action": "lookup",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 3,
+              "name": "lc-probe-altname0",
+              "namespace": "target"
+            },
+            {
+              "action": "reuse",
+              "errno": 0,
+              "errnoName": null,
+              "ifindex": 5,
+              "name": "lc-probe-altname0",
+              "namespace": "source"
+            }
+          ],
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source; altnames listed in the target: [lc-probe-altname0]",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
           "source": [
             {
@@ -8895,15 +8941,15 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.6 (6.1.60+ stable)",
-          "upstreamCommit": "8e15aee62161, 7663d522099e"
+          "firstRelease": "v6.6",
+          "upstreamCommit": "8e15aee62161"
         },
         "state": "supported",
-        "summary": "the altname moved with the link"
+        "summary": "the altname moved: it resolves in the target only, and the source can give it out again"
       },
       "move.atomicOnNameTaken": {
         "evidence": {
-          "durationMs": 28.4,
+          "durationMs": 47.7,
           "errno": 17,
           "errnoName": "EEXIST",
           "outcome": "in target as lcp0 (ifindex 4, DOWN); gone from source",
@@ -8934,14 +8980,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (moves, then EEXIST)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "EEXIST, but the link was moved anyway: in target as lcp0 (ifindex 4, DOWN); gone from source"
       },
       "move.inFlightRenameOnClash": {
         "evidence": {
-          "durationMs": 43.4,
+          "durationMs": 52.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -8971,14 +9017,88 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (the name is applied during the move when the old one is taken)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "renamed in flight: the target saw only lcf0"
       },
+      "move.mtuMacInSameRequest": {
+        "evidence": {
+          "durationMs": 28.4,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source; mtu 1400, mac 02:6c:63:70:00:01",
+          "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0 IFLA_MTU=1400 IFLA_ADDRESS=02:6c:63:70:00:01",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "newIfindex": 3,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "arrived as lcf0 with mtu 1400 and mac 02:6c:63:70:00:01"
+      },
+      "move.netnsImmutableReported": {
+        "evidence": {
+          "attributes": {
+            "IFLA_NETNS_IMMUTABLE": "1"
+          },
+          "durationMs": 1,
+          "errno": 22,
+          "errnoName": "EINVAL",
+          "extack": "The interface netns is immutable",
+          "outcome": "moving lo: EINVAL; lo stayed in the source",
+          "request": "RTM_NEWLINK ifindex=1 IFLA_NET_NS_FD"
+        },
+        "metadata": {
+          "firstRelease": "v6.15",
+          "upstreamCommit": "4754affe0b57"
+        },
+        "state": "supported",
+        "summary": "RTM_GETLINK of lo carries IFLA_NETNS_IMMUTABLE=1 (moving it: EINVAL)"
+      },
       "move.newIfindex": {
         "evidence": {
-          "durationMs": 55.5,
+          "durationMs": 56.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 4242, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_NEW_IFINDEX=4242 IFLA_IFNAME=lcf0",
@@ -9014,7 +9134,7 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v5.13 (inferred)",
+          "firstRelease": "v5.13",
           "upstreamCommit": "eeb85a14ee34"
         },
         "state": "supported",
@@ -9022,7 +9142,7 @@ enum BuiltinData {
       },
       "move.singleRequest": {
         "evidence": {
-          "durationMs": 20.9,
+          "durationMs": 62.9,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9058,14 +9178,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (IFLA_NET_NS_FD since v2.6.39)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "moved and renamed by one request; found in the target as lcf0"
       },
       "move.sourceSeesOnlyOriginalName": {
         "evidence": {
-          "durationMs": 28,
+          "durationMs": 36.1,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9095,6 +9215,43 @@ enum BuiltinData {
             {
               "event": "NEWLINK",
               "ifindex": 3,
+              "name": "lcf0",
+              "up": false
+            }
+          ]
+        },
+        "metadata": {
+          "firstRelease": "always"
+        },
+        "state": "supported",
+        "summary": "the source saw only lcp0 (2 events)"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "evidence": {
+          "durationMs": 71.8,
+          "errno": 0,
+          "outcome": "in target as lcf0 (ifindex 4, DOWN); gone from source",
+          "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
+          "source": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "up": false
+            },
+            {
+              "event": "DELLINK",
+              "ifindex": 3,
+              "name": "lcp0",
+              "newIfindex": 4,
+              "newNetnsId": 0,
+              "up": false
+            }
+          ],
+          "target": [
+            {
+              "event": "NEWLINK",
+              "ifindex": 4,
               "name": "lcf0",
               "up": false
             }
@@ -9102,14 +9259,14 @@ enum BuiltinData {
         },
         "metadata": {
           "firstRelease": "v6.6",
-          "upstreamCommit": "311cca40661f (collision case)"
+          "upstreamCommit": "311cca40661f"
         },
         "state": "supported",
         "summary": "the source saw only lcp0 (2 events)"
       },
       "move.targetSeesFinalNameFirst": {
         "evidence": {
-          "durationMs": 44.5,
+          "durationMs": 47.3,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, DOWN); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9145,14 +9302,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "none yet (the rename follows the move)"
+          "firstRelease": "none"
         },
         "state": "unsupported",
         "summary": "the target first saw lcp0, then the rename"
       },
       "move.upInSameRequest": {
         "evidence": {
-          "durationMs": 47.5,
+          "durationMs": 36.7,
           "errno": 0,
           "outcome": "in target as lcf0 (ifindex 3, UP); gone from source",
           "request": "RTM_NEWLINK ifindex=3 IFF_UP IFLA_NET_NS_FD IFLA_IFNAME=lcf0",
@@ -9194,14 +9351,14 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "always (flags are applied after the move)"
+          "firstRelease": "always"
         },
         "state": "supported",
         "summary": "the link arrived renamed and UP"
       },
       "rename.whileUp": {
         "evidence": {
-          "durationMs": 4.2,
+          "durationMs": 4.8,
           "errno": 0,
           "outcome": "in source as lcf0, UP",
           "request": "RTM_NEWLINK ifindex=3 IFLA_IFNAME=lcf0",
@@ -9215,26 +9372,60 @@ enum BuiltinData {
           ]
         },
         "metadata": {
-          "firstRelease": "v6.2 (inferred)",
+          "firstRelease": "v6.2",
           "upstreamCommit": "bd039b5ea2a9"
         },
         "state": "supported",
         "summary": "renamed while UP"
       }
     },
+    "facts": {
+      "effectiveCapabilities": "0x1fffeffffff",
+      "hasModuleSupport": false,
+      "moduleDatabase": {
+        "available": false,
+        "directory": "/lib/modules/6.18.44-fc-v1147",
+        "note": "kmod_load_resources: ENOENT; module states are unknown, link kinds are found by trying them"
+      },
+      "modules": [
+        {
+          "dependencies": [],
+          "name": "dummy",
+          "note": "no module database in /lib/modules/6.18.44-fc-v1147 (ENOENT); the probe could not make a dummy link: EOPNOTSUPP: Unknown device type",
+          "state": "unknown"
+        },
+        {
+          "dependencies": [],
+          "name": "veth",
+          "note": "no module database in /lib/modules/6.18.44-fc-v1147 (ENOENT); the probe made a veth link: the kernel has it",
+          "state": "unknown"
+        },
+        {
+          "dependencies": [],
+          "name": "ifb",
+          "note": "no module database in /lib/modules/6.18.44-fc-v1147 (ENOENT)",
+          "state": "unknown"
+        }
+      ],
+      "osRelease": {
+        "id": "debian",
+        "prettyName": "Debian GNU/Linux 12 (bookworm)",
+        "versionId": "12"
+      }
+    },
     "kernel": {
-      "release": "6.18.44-fc-v657",
+      "release": "6.18.44-fc-v1147",
       "version": "#1 SMP PREEMPT_DYNAMIC @0"
     },
     "probe": {
-      "durationMs": 341.5,
-      "id": "4f11a1f4-7fe2-4167-8cae-df83dc582a8d",
+      "durationMs": 530.2,
+      "id": "96b4ebcf-e6aa-42a8-b59e-9e9544d0fdc8",
       "linkKind": "veth",
       "linkKindNotes": {
         "dummy": "EOPNOTSUPP: Unknown device type"
       },
       "privileged": true,
-      "startedAt": "2026-11-29T03:42:38Z"
+      "startedAt": "2026-12-03T13:04:50Z"
     },
     "schemaVersion": 1,
     "source": "probe",
@@ -9242,8 +9433,117 @@ enum BuiltinData {
       "name": "linkcaps",
       "version": "0.1.0"
     }
+  },
+  "witness": {
+    "tool": "iproute2 6.1.0; iproute2 7.3.0 for move.netnsImmutableReported",
+    "verdicts": {
+      "move.singleRequest": {
+        "state": "supported",
+        "detail": "an UP lcp0 (ifindex 10), one request: T has lcf0 (ifindex 10), S has neither ifindex 10 nor lcp0"
+      },
+      "move.sourceSeesOnlyOriginalName": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0"
+      },
+      "move.sourceSeesOnlyOriginalNameOnClash": {
+        "state": "supported",
+        "detail": "S saw only lcp0 for ifindex 10: NEW lcp0, DEL lcp0; T had a bystander lcp0"
+      },
+      "move.targetSeesFinalNameFirst": {
+        "state": "unsupported",
+        "detail": "T's first event for ifindex 10 carries lcp0: NEW lcp0, NEW lcf0"
+      },
+      "move.inFlightRenameOnClash": {
+        "state": "supported",
+        "detail": "T already had lcp0 (ifindex 20); the arrival (ifindex 10) showed only lcf0: NEW lcf0"
+      },
+      "move.atomicOnNameTaken": {
+        "state": "unsupported",
+        "detail": "T had lcf0: request failed: RTNETLINK answers: File exists, yet the link is in T as lcp0 (ifindex 10): moved, not renamed"
+      },
+      "move.upInSameRequest": {
+        "state": "supported",
+        "detail": "a DOWN lcp0 moved, renamed and set up by one request: T's lcf0 is <NO-CARRIER,BROADCAST,MULTICAST,UP>"
+      },
+      "rename.whileUp": {
+        "state": "supported",
+        "detail": "an UP lcp0 renamed in place: lcf0 <NO-CARRIER,BROADCAST,MULTICAST,UP,M-DOWN>"
+      },
+      "altname.followsMove": {
+        "state": "supported",
+        "detail": "lc-probe-altname0 after the move: in S absent; in T here 10 lcf0 (lcf0 is ifindex 10); given to a new link in S: free"
+      },
+      "altname.clashRejected": {
+        "state": "supported",
+        "detail": "request failed: Error: An interface with the altname lc-probe-altname0 exists in the target netns.; lc-probe-altname0 then: in S here 10 lcp0, in T here 20 lcq0 (lcp0 was ifindex 10 in S, the bystander lcq0 is 20 in T)"
+      },
+      "move.newIfindex": {
+        "state": "supported",
+        "detail": "asked for ifindex 4242: T's lcf0 is ifindex 4242"
+      },
+      "move.netnsImmutableReported": {
+        "state": "supported",
+        "detail": "iproute2 7.3.0 -d link show lo: netns-immutable; moving S's lo: Error: The interface netns is immutable."
+      },
+      "move.mtuMacInSameRequest": {
+        "state": "supported",
+        "detail": "one request with mtu 1280 and address 02:6c:63:00:42:42: T's lcf0 has mtu 1280, address 02:6c:63:00:42:42"
+      }
+    },
+    "agrees": true,
+    "disagreements": []
+  },
+  "footprint": {
+    "ok": true,
+    "runs": [
+      {
+        "command": "linkcaps probe --json --no-cache",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "unattributed": {}
+      },
+      {
+        "command": "scripts/witness/witness.sh (private mount namespace, tmpfs on /run)",
+        "exitStatus": 0,
+        "gained": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "lost": {
+          "links": [],
+          "modules": [],
+          "netns": [],
+          "mounts": [],
+          "run": []
+        },
+        "allowedModules": [],
+        "ok": true,
+        "problems": [],
+        "unattributed": {}
+      }
+    ]
   }
 }
+
 """#),
         ("7.2.12+deb13-cloud-amd64.json", #"""
 {

@@ -1,4 +1,5 @@
 import SystemCalls
+import SystemPackage
 
 public enum NamespaceError: Error, CustomStringConvertible, Sendable {
     /// A system call failed; `operation` names it.
@@ -20,9 +21,9 @@ public enum NamespaceError: Error, CustomStringConvertible, Sendable {
 
     public var description: String {
         switch self {
-        case .system(let operation, let errno): return "\(operation): \(errno)"
+        case .system(let operation, let errno): return "\(operation): \(errno.nameAndMessage)"
         case .switchBackFailed(let errno):
-            return "could not switch the thread back to its network namespace" + (errno.map { ": \($0)" } ?? "")
+            return "could not switch the thread back to its network namespace" + (errno.map { ": \($0.nameAndMessage)" } ?? "")
         case .notANetworkNamespace(let path): return "\(path) is not a network namespace"
         case .socketInWrongNamespace: return "a netlink socket was opened in the wrong network namespace"
         }

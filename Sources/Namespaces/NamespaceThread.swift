@@ -1,6 +1,7 @@
 import CShims
 import Glibc
 import SystemCalls
+import SystemPackage
 
 /// Runs namespace work on one dedicated, long-lived pthread, so that switching network namespace (a
 /// per-thread property) never touches a thread that Swift or anyone else might reuse. The worker lives on
@@ -51,7 +52,7 @@ struct NamespaceFile {
 
     static func open(_ path: String) throws -> NamespaceFile {
         let fd: Int32
-        do { fd = try retryingOnInterrupt { Glibc.open(path, O_RDONLY | O_CLOEXEC) } } catch {
+        do { fd = try FileDescriptor.open(path, .readOnly).rawValue } catch {
             throw NamespaceError.system("open \(path)", error)
         }
         var info = stat()

@@ -1,6 +1,7 @@
 import Glibc
 import Synchronization
 import SystemCalls
+import SystemPackage
 
 /// The dedicated thread behind NamespaceThread: takes one job at a time; a job answers whether the thread
 /// is still fit to run others (false after a failed switch back, and the thread then ends).
@@ -44,7 +45,7 @@ final class NamespaceWorker {
         }, context)
         guard created == 0 else {
             Unmanaged<NamespaceWorker>.fromOpaque(context).release()
-            throw NamespaceError.system("pthread_create", Errno(created))
+            throw NamespaceError.system("pthread_create", Errno(rawValue: created))
         }
         pthread_detach(thread)
     }

@@ -29,7 +29,7 @@ public indirect enum Attribute: Equatable, Sendable {
             }
         case .string(let type, let value):
             guard !value.utf8.contains(0) else {
-                throw NetlinkError(errno: .EINVAL, extack: "a string attribute (type \(type)) contains a NUL byte",
+                throw NetlinkError(errno: .invalidArgument, extack: "a string attribute (type \(type)) contains a NUL byte",
                                    operation: MessageType.name(nlh.pointee.nlmsg_type) + " encode")
             }
             guard mnl_attr_put_strz_check(nlh, capacity, type, value) else {

@@ -1,4 +1,5 @@
 import SystemCalls
+import SystemPackage
 /// A request the kernel refused (or a socket failure), with what the kernel said about it.
 public struct NetlinkError: Error, CustomStringConvertible, Sendable {
     public let errno: Errno
@@ -14,7 +15,7 @@ public struct NetlinkError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String {
-        var text = "\(operation): \(errno)"
+        var text = "\(operation): \(errno.nameAndMessage)"
         if let extack, !extack.isEmpty { text += ": \(extack)" }
         return text
     }

@@ -32,7 +32,7 @@ struct RequestMessage {
     var length: Int { Int(nlh.pointee.nlmsg_len) }
 
     func tooLong(_ what: String) -> NetlinkError {
-        NetlinkError(errno: .EMSGSIZE, extack: "\(what) does not fit in the \(capacity)-byte request",
+        NetlinkError(errno: .messageTooLong, extack: "\(what) does not fit in the \(capacity)-byte request",
                      operation: MessageType.name(nlh.pointee.nlmsg_type) + " encode")
     }
 }
@@ -45,7 +45,7 @@ func putHeaders<Family>(_ buffer: UnsafeMutableRawPointer, capacity: Int, type: 
 {
     let needed = Int(lc_nlmsg_align(MemoryLayout<nlmsghdr>.size)) + Int(lc_nlmsg_align(MemoryLayout<Family>.size))
     guard capacity >= needed else {
-        throw NetlinkError(errno: .EMSGSIZE, extack: "headers of \(needed) bytes do not fit in \(capacity)",
+        throw NetlinkError(errno: .messageTooLong, extack: "headers of \(needed) bytes do not fit in \(capacity)",
                            operation: MessageType.name(type) + " encode")
     }
     // libmnl 1.0.4 leaves attribute padding as it finds it: cleared first, a request's bytes are its own

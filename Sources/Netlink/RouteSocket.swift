@@ -2,6 +2,7 @@ import CMnl
 import CShims
 import Glibc
 import SystemCalls
+import SystemPackage
 
 /// An rtnetlink socket. It stays bound to the network namespace of the thread that opened it, which it
 /// remembers by cookie; requests are answered in that namespace only.
@@ -85,7 +86,7 @@ public final class RouteSocket {
             do {
                 received = try retryingOnInterrupt { mnl_socket_recvfrom(socket, buffer.base, buffer.size) }
             } catch {
-                throw NetlinkError(errno: error == .EAGAIN ? .ETIMEDOUT : error, operation: "\(operation) recv")
+                throw NetlinkError(errno: error == .resourceTemporarilyUnavailable ? .timedOut : error, operation: "\(operation) recv")
             }
             observe(received)
             if try reply.read(buffer.base, length: received) { return reply.links }
@@ -114,7 +115,7 @@ public final class RouteSocket {
     private func lookup(_ request: LinkRequest) throws(NetlinkError) -> LinkMessage? {
         do {
             return try perform(request).first
-        } catch where error.errno == .ENODEV {
+        } catch where error.errno == .operationNotSupportedByDevice { // ENODEV: no such link here
             return nil
         }
     }
@@ -156,7 +157,7 @@ public final class RouteSocket {
             do {
                 received = try retryingOnInterrupt { mnl_socket_recvfrom(socket, buffer.base, buffer.size) }
             } catch {
-                throw NetlinkError(errno: error, extack: error == .ENOBUFS ? "link events were lost" : nil,
+                throw NetlinkError(errno: error, extack: error == .noBufferSpace ? "link events were lost" : nil,
                                    operation: "recv events")
             }
             observe(received)
@@ -233,12 +234,12 @@ struct Acknowledgement {
     var message: String?
 
     /// The kernel's negative errno as an Errno; nil for an ACK. A value that cannot be negated is EPROTO.
-    var failure: Errno? { errno == 0 ? nil : Errno(errno == Int32.min ? Errno.EPROTO.rawValue : -errno) }
+    var failure: Errno? { errno == 0 ? nil : Errno(rawValue: errno == Int32.min ? Errno.protocolError.rawValue : -errno) }
 
     init(_ nlh: UnsafeMutablePointer<nlmsghdr>) {
         let payloadLength = Int(nlh.pointee.nlmsg_len) - MemoryLayout<nlmsghdr>.size
         guard let payload = mnl_nlmsg_get_payload(nlh), payloadLength >= MemoryLayout<nlmsgerr>.size
-        else { errno = -Errno.EPROTO.rawValue; return }
+        else { errno = -Errno.protocolError.rawValue; return }
         let error = payload.assumingMemoryBound(to: nlmsgerr.self)
         errno = error.pointee.error
         guard nlh.pointee.nlmsg_flags & UInt16(NLM_F_ACK_TLVS) != 0 else { return }

@@ -27,7 +27,7 @@ extension Experiment {
         guard let error = run.error else {
             return Conclusion(.inconclusive, "acknowledged, but the link is not in the target", run.evidence)
         }
-        guard error.errno == .EEXIST, run.inSource != nil else {
+        guard error.errno == .fileExists, run.inSource != nil else {
             return .refused(error, run.evidence, unsupportedOn: [], meaning: "")
         }
         return .judged(checks(), run.evidence,

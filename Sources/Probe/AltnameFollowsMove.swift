@@ -44,7 +44,7 @@ extension Lab {
         if error.errno.isPermission {
             return Conclusion(.inconclusive, "not permitted (\(error.errno.name)): needs CAP_NET_ADMIN", evidence)
         }
-        if error.errno == .EOPNOTSUPP || error.errno == .EINVAL {
+        if error.errno == .notSupportedOnSocket || error.errno == .invalidArgument {
             return Conclusion(.skipped, "this kernel has no alternative names (\(error.errno.name), v5.5+)", evidence)
         }
         return Conclusion(.inconclusive, "adding an altname failed: \(error)", evidence)

@@ -1,6 +1,7 @@
 import Capabilities
 import Netlink
 import SystemCalls
+import SystemPackage
 
 /// A named experiment: what it means for a host-device plugin, version notes for explanations, and the
 /// function that runs it on a fresh lab. Adding a capability is adding one of these.

@@ -38,7 +38,7 @@ final class Lab {
         let socket = requests(side)
         try socket.perform(.create(name: name, kind: kind, peerName: kind == "veth" ? name + "p" : nil, up: up))
         guard let link = try socket.link(named: name) else {
-            throw NetlinkError(errno: .ENODEV, extack: "link \(name) vanished after creation", operation: "RTM_GETLINK")
+            throw NetlinkError(errno: .operationNotSupportedByDevice, extack: "link \(name) vanished after creation", operation: "RTM_GETLINK")
         }
         pause.reached("link")
         return link

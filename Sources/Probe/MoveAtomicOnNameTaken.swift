@@ -12,7 +12,7 @@ extension Experiment {
         guard let error = run.error else {
             return Conclusion(.inconclusive, "the kernel accepted a name that was taken", run.evidence)
         }
-        guard error.errno == .EEXIST else {
+        guard error.errno == .fileExists else {
             return .refused(error, run.evidence, unsupportedOn: [], meaning: "")
         }
         if run.inTarget != nil {

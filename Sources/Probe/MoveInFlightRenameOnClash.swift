@@ -8,7 +8,7 @@ extension Experiment {
     ) { lab in
         let run = try lab.moveWithCurrentNameTaken()
         if let error = run.error {
-            return .refused(error, run.evidence, unsupportedOn: [.EEXIST],
+            return .refused(error, run.evidence, unsupportedOn: [.fileExists],
                             meaning: "the move with the old name present in the target failed")
         }
         let names = Set(run.targetEvents.compactMap(\.name))

@@ -9,7 +9,7 @@ extension Experiment {
         let link = try lab.makeLink(ProbeNames.original, up: true)
         let run = try lab.moveAndRename(link, to: ProbeNames.final, newIfindex: ProbeNames.newIfindex)
         if let error = run.error, run.inTarget == nil {
-            return .refused(error, run.evidence, unsupportedOn: [.EINVAL, .EOPNOTSUPP],
+            return .refused(error, run.evidence, unsupportedOn: [.invalidArgument, .notSupportedOnSocket],
                             meaning: "IFLA_NEW_IFINDEX refused")
         }
         guard let arrived = run.inTarget else {

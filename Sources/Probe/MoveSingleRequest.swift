@@ -12,7 +12,7 @@ extension Experiment {
             if run.inTarget != nil {
                 return Conclusion(.unsupported, "the link moved but the request failed with \(error.errno.name)", run.evidence)
             }
-            return .refused(error, run.evidence, unsupportedOn: [.EINVAL, .EOPNOTSUPP, .EEXIST],
+            return .refused(error, run.evidence, unsupportedOn: [.invalidArgument, .notSupportedOnSocket, .fileExists],
                             meaning: "the kernel refused the one-request move")
         }
         guard let arrived = run.inTarget, run.inSource == nil else {

@@ -9,7 +9,7 @@ extension Experiment {
         let link = try lab.makeLink(ProbeNames.original, up: true)
         let run = try lab.moveAndRename(link, to: ProbeNames.final, up: true)
         if let error = run.error, run.inTarget == nil {
-            return .refused(error, run.evidence, unsupportedOn: [.EINVAL], meaning: "the move with IFF_UP failed")
+            return .refused(error, run.evidence, unsupportedOn: [.invalidArgument], meaning: "the move with IFF_UP failed")
         }
         guard let arrived = run.inTarget else {
             return Conclusion(.unsupported, "the link did not arrive in the target", run.evidence)

@@ -1,6 +1,7 @@
 import Capabilities
 import Netlink
 import SystemCalls
+import SystemPackage
 
 /// Name checks by resolution: what a namespace answers when asked for a name, and whether it takes the
 /// name for another link. Where a link's own altname list and the namespace's name registry disagree
@@ -56,17 +57,17 @@ struct NameCheck {
     /// Whether the kernel's answer meets the expectation; nil when the answer says nothing either way
     /// (a refusal for lack of privilege, an errno nobody expected).
     var holds: Bool? {
-        let errno = Errno(lookup.errno)
+        let errno = Errno(rawValue: lookup.errno)
         switch expectation {
         case .resolvesTo(let index, let name):
             if lookup.errno == 0 { return lookup.ifindex == index && resolvedName == name }
-            return errno == .ENODEV ? false : nil
+            return errno == .operationNotSupportedByDevice ? false : nil
         case .resolvesNowhere:
             if lookup.errno == 0 { return false }
-            return errno == .ENODEV ? true : nil
+            return errno == .operationNotSupportedByDevice ? true : nil
         case .accepted:
             if lookup.errno == 0 { return true }
-            return errno == .EEXIST ? false : nil
+            return errno == .fileExists ? false : nil
         }
     }
 
@@ -91,7 +92,7 @@ extension Conclusion {
         var evidence = evidence
         evidence.lookups = (evidence.lookups ?? []) + checks.map(\.lookup)
         if let mute = checks.first(where: { $0.holds == nil }) {
-            let errno = Errno(mute.lookup.errno)
+            let errno = Errno(rawValue: mute.lookup.errno)
             return Conclusion(.inconclusive, errno.isPermission
                 ? "not permitted (\(errno.name)): needs CAP_NET_ADMIN"
                 : "unexpected answer: \(mute.answer)", evidence)

@@ -17,7 +17,7 @@ extension Experiment {
                                 errnoName: error?.errno.name, extack: error?.extack, source: seen.source,
                                 outcome: now.map { "in source as \($0.name ?? "?"), \($0.isUp ? "UP" : "DOWN")" })
         if let error {
-            return .refused(error, evidence, unsupportedOn: [.EBUSY], meaning: "renaming an UP link is refused")
+            return .refused(error, evidence, unsupportedOn: [.resourceBusy], meaning: "renaming an UP link is refused")
         }
         guard now?.name == ProbeNames.final, now?.isUp == true else {
             return Conclusion(.unsupported, "acknowledged but the link is not UP under the new name", evidence)

@@ -1,5 +1,6 @@
 import Glibc
 import SystemCalls
+import SystemPackage
 import HostDevice
 
 // The CNI executable: read stdin, act, print the result (or the CNI error) on stdout. Signals first, so
@@ -8,7 +9,7 @@ Interruption.prepareProcess()
 let environment = CNIEnvironment.process
 let descriptors = DescriptorReport(environment)
 // nil (unreadable, or past the limit) is the plugin's decode failure, said in CNI's own terms.
-let input = try? readAll(fd: 0, limit: Plugin.inputLimit)
+let input = try? FileDescriptor.standardInput.readToEnd(limit: Plugin.inputLimit)
 let (output, status) = Plugin(environment: environment, stdin: input).main()
 if !output.isEmpty { print(output) }
 descriptors.writeIfAsked()

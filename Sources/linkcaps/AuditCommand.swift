@@ -2,6 +2,7 @@ import ArgumentParser
 import Glibc
 import Matrix
 import SystemCalls
+import SystemPackage
 
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -51,7 +52,7 @@ struct AuditCommand: ParsableCommand {
         var auditor = FleetAuditor(catalogue: try MatrixInput.catalogue(catalogue), limits: limits)
         for path in paths {
             if path == "-" {
-                readStream(fd: 0, name: "<stdin>", into: &auditor)
+                readStream(.standardInput, name: "<stdin>", into: &auditor)
             } else if MatrixInput.isDirectory(path) {
                 for file in MatrixInput.files(under: path, extensions: ["json", "jsonl", "ndjson"]) {
                     readFile(file, into: &auditor)
@@ -66,26 +67,25 @@ struct AuditCommand: ParsableCommand {
     }
 
     func readFile(_ path: String, into auditor: inout FleetAuditor) {
-        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else {
-            return auditor.addUnreadable(source: path, reason: String(cString: strerror(errno)))
+        let file: FileDescriptor
+        do { file = try FileDescriptor.open(path, .readOnly) } catch {
+            return auditor.addUnreadable(source: path, reason: error.description)
         }
-        defer { close(fd) }
+        defer { file.closeQuietly() }
         let jsonLines = path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson")
-        readStream(fd: fd, name: path, into: &auditor, document: !jsonLines)
+        readStream(file, name: path, into: &auditor, document: !jsonLines)
     }
 
     /// A node list (when it begins like one, or with --nodes), else one report (`document`) or JSON lines.
     /// Only the first bytes are read to tell, so each kind is held to its own size limit.
-    func readStream(fd: Int32, name: String, into auditor: inout FleetAuditor, document: Bool = false) {
+    func readStream(_ file: FileDescriptor, name: String, into auditor: inout FleetAuditor, document: Bool = false) {
         // Enough of the start to see the first key (a report's first line may be longer: it is not needed).
         var head = [UInt8](repeating: 0, count: 4096)
         var got = 0
         while got < head.count {
-            let n = head.withUnsafeMutableBytes { buffer in
-                retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress! + got, buffer.count - got) }
-            }
-            guard n >= 0 else { return unreadable(name, into: &auditor) }
+            let n: Int
+            do { n = try withErrno { try head.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(start: $0.baseAddress! + got, count: $0.count - got)) } } }
+            catch { return unreadable(name, error, into: &auditor) }
             if n == 0 { break }
             got += n
         }
@@ -94,24 +94,25 @@ struct AuditCommand: ParsableCommand {
         if nodeList || document {
             let limit = nodeList ? maxNodeListBytes : maxReportBytes
             let rest: [UInt8]
-            do { rest = try readAll(fd: fd, limit: limit - head.count) } catch {
-                return auditor.addUnreadable(source: name, reason: error == .EFBIG ? "larger than \(limit) bytes" : "read failed: \(error)")
+            do { rest = try file.readToEnd(limit: limit - head.count) } catch {
+                return auditor.addUnreadable(source: name, reason: error == .fileTooLarge ? "larger than \(limit) bytes" : "read failed: \(error.nameAndMessage)")
             }
             return (head + rest).withUnsafeBytes { bytes in
                 nodeList ? auditor.addNodeList(bytes, source: name) : auditor.add(bytes, source: { name })
             }
         }
         var pending = head[...]
-        readLines(fd: fd, name: name, into: &auditor, first: &pending)
+        readLines(file, name: name, into: &auditor, first: &pending)
     }
 
-    func unreadable(_ name: String, into auditor: inout FleetAuditor) {
-        auditor.addUnreadable(source: name, reason: "read failed: \(String(cString: strerror(errno)))")
+    func unreadable(_ name: String, _ error: Errno, into auditor: inout FleetAuditor) {
+        auditor.addUnreadable(source: name, reason: "read failed: \(error.description)")
     }
 
-    /// JSON lines from `fd`, after the bytes already read from it (`first`).
-    func readLines(fd: Int32, name: String, into auditor: inout FleetAuditor, first: inout ArraySlice<UInt8>) {
+    /// JSON lines from `file`, after the bytes already read from it (`first`).
+    func readLines(_ file: FileDescriptor, name: String, into auditor: inout FleetAuditor, first: inout ArraySlice<UInt8>) {
         let reader = LineReader(maxLineBytes: maxReportBytes)
+        var failure = Errno.ioError
         let status = reader.run(read: { buffer in
             if !first.isEmpty {
                 let n = min(first.count, buffer.count)
@@ -119,7 +120,10 @@ struct AuditCommand: ParsableCommand {
                 first = first.dropFirst(n)
                 return n
             }
-            return retryingWhileInterrupted { Glibc.read(fd, buffer.baseAddress!, buffer.count) }
+            do throws(Errno) { return try withErrno { try file.read(into: buffer) } } catch {
+                failure = error
+                return -1
+            }
         }, line: { line in
             switch line {
             case .text(let bytes, let number):
@@ -128,6 +132,6 @@ struct AuditCommand: ParsableCommand {
                 auditor.addUnreadable(source: "\(name):\(number)", reason: "longer than \(maxReportBytes) bytes")
             }
         })
-        if status < 0 { unreadable(name, into: &auditor) }
+        if status < 0 { unreadable(name, failure, into: &auditor) }
     }
 }

@@ -2,14 +2,15 @@ import CapabilityCache
 import Capabilities
 import Glibc
 import SystemCalls
+import SystemPackage
 
 /// `linkcaps probe [--json] [--cache-dir DIR]` answered from the cache, before ArgumentParser runs: its
 /// reflection-based parsing costs a fresh process several milliseconds, more than the whole cached answer.
 /// Anything else — another flag, a cache that cannot answer alone — falls through to the parser unchanged.
 extension Linkcaps {
     static func main() {
-        if var output = CachedProbeFastPath.answer(Array(CommandLine.arguments.dropFirst())) {
-            output.withUTF8 { try? writeAll(fd: 1, UnsafeRawBufferPointer($0)) }
+        if let output = CachedProbeFastPath.answer(Array(CommandLine.arguments.dropFirst())) {
+            try? FileDescriptor.standardOutput.write(all: output)
             Glibc.exit(0)
         }
         main(nil)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import SystemCalls
+import SystemPackage
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -12,11 +13,8 @@ import Matrix
 enum MatrixInput {
     /// A whole small file; nil when it cannot be read or is larger than `limit`.
     static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd = retryingWhileInterrupted { open(path, O_RDONLY | O_CLOEXEC) }
-        guard fd >= 0 else { throw ValidationError("\(path): \(Errno.current)") }
-        defer { close(fd) }
-        do { return try readAll(fd: fd, limit: limit) } catch {
-            throw ValidationError("\(path): " + (error == .EFBIG ? "larger than \(limit) bytes" : "\(error)"))
+        do { return try readAll(path: path, limit: limit) } catch {
+            throw ValidationError("\(path): " + (error == .fileTooLarge ? "larger than \(limit) bytes" : error.nameAndMessage))
         }
     }
 

@@ -6,6 +6,7 @@ import Glibc
 import KernelFacts
 import Probe
 import SystemCalls
+import SystemPackage
 
 struct ProbeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -119,7 +120,5 @@ struct ProbeCommand: ParsableCommand {
 }
 
 func printError(_ text: String) {
-    var line = text
-    if !line.hasSuffix("\n") { line += "\n" }
-    line.withUTF8 { try? writeAll(fd: 2, UnsafeRawBufferPointer($0)) }
+    try? FileDescriptor.standardError.write(all: text.hasSuffix("\n") ? text : text + "\n")
 }

@@ -4,6 +4,7 @@ import Foundation
 import Glibc
 import Probe
 import SystemCalls
+import SystemPackage
 import Testing
 
 /// The capability cache as the plugin meets it in the field: on a read-only or full file system, owned by

@@ -41,6 +41,40 @@ final class CatalogueTests: XCTestCase {
         }
     }
 
+    /// Every source is something a reader of this repository can follow: no path outside it, a section of
+    /// docs/experiments.md that exists, an upstream commit the entry lists (with its subject and release), a
+    /// stored observation.
+    func testSourcesCanBeFollowedFromTheRepository() throws {
+        let catalogue = try Catalogue.decode(Support.bytes("matrix/catalogue.json"))
+        let experiments = String(decoding: try Support.bytes("docs/experiments.md"), as: UTF8.self)
+        for (key, value) in catalogue.sourcesKey {
+            XCTAssertFalse(key.hasPrefix("/") || key.contains("../") || value.contains("/work/") || value.contains("../"),
+                           "sourcesKey \(key) points outside the repository: \(value)")
+        }
+        for entry in catalogue.capabilities {
+            for source in entry.sources {
+                XCTAssertFalse(source.hasPrefix("/") || source.contains("../"), "\(entry.id): \(source)")
+                if let section = source.split(separator: "§", maxSplits: 1).last, source.hasPrefix("docs/experiments.md § ") {
+                    let id = section.trimmingCharacters(in: .whitespaces)
+                    XCTAssertTrue(experiments.contains("\n### \(id) "), "\(entry.id): docs/experiments.md has no section \(id)")
+                } else if source.hasPrefix("upstream ") {
+                    // upstream <id> "<subject>" (vX.Y)
+                    let parts = source.split(separator: "\"")
+                    let id = source.dropFirst("upstream ".count).prefix(12)
+                    let commit = entry.commits.first { $0.id == id }
+                    XCTAssertNotNil(commit, "\(entry.id): \(source) names a commit the entry does not list")
+                    XCTAssertEqual(parts.count, 3, "\(entry.id): \(source)")
+                    if parts.count == 3, let commit {
+                        XCTAssertTrue(commit.note.hasPrefix(parts[1] + " ("), "\(entry.id): subject of \(id) differs from its note")
+                        XCTAssertEqual(parts[2].trimmingCharacters(in: .whitespaces), "(\(entry.firstRelease))", "\(entry.id): \(source)")
+                    }
+                } else if source.hasPrefix("observations/") {
+                    XCTAssertNoThrow(try Support.bytes("matrix/\(source)"), "\(entry.id): \(source)")
+                }
+            }
+        }
+    }
+
     func testFirstReleaseParsing() {
         XCTAssertEqual(FirstRelease(parsing: "v6.2"), .mainline(KernelVersion(6, 2)))
         XCTAssertEqual(FirstRelease(parsing: "always"), .always)

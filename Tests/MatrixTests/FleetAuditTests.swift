@@ -7,10 +7,17 @@ import XCTest
 final class FleetAuditTests: XCTestCase {
     static let catalogue = try! Catalogue.decode(Support.bytes("matrix/catalogue.json"))
 
+    /// This machine's real report without its host facts: each generated line brings its own.
+    static let base: String = {
+        var report = try! Observation.decode(Support.bytes(Support.hostObservation.path)).report
+        report.facts = nil
+        return try! report.jsonString(pretty: false)
+    }()
+
     /// `count` reports made from the real one: 20 releases × 5 distros, every 101st line truncated.
     func feed(_ auditor: inout FleetAuditor, count: Int) {
         // Split once around the release, so that making a line is two appends (this runs 20,000 times).
-        let parts = AdversarialReportTests.real.dropLast().components(separatedBy: "6.18.44-fc-v657")
+        let parts = Self.base.dropLast().components(separatedBy: Support.hostObservation.release)
         let head = Array(parts[0].utf8), tail = parts.dropFirst().map { Array($0.utf8) }
         var line: [UInt8] = []
         for i in 0..<count {

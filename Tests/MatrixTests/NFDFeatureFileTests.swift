@@ -5,12 +5,12 @@ import Matrix
 import XCTest
 
 final class NFDFeatureFileTests: XCTestCase {
-    func report(_ release: String = "6.18.44-fc-v657") throws -> Report {
+    func report(_ release: String = Support.hostObservation.release) throws -> Report {
         try Observation.decode(Support.bytes("matrix/observations/\(release).json")).report
     }
 
     func testEveryLineIsAValidLabel() throws {
-        for release in ["6.18.44-fc-v657", "6.12.117+deb12-cloud-amd64"] {
+        for release in [Support.hostObservation.release, "6.12.117+deb12-cloud-amd64"] {
             let report = try report(release)
             let text = NFDFeatureFile.render(report)
             let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }

@@ -23,7 +23,7 @@ import Testing
         return Array(UnsafeRawBufferPointer(start: base, count: length))
     }
 
-    func isTooLong(_ error: any Error) -> Bool { (error as? NetlinkError)?.errno == .EMSGSIZE }
+    func isTooLong(_ error: any Error) -> Bool { (error as? NetlinkError)?.errno == .messageTooLong }
 
     @Test func aFortyKilobyteNameIsRefusedNotCopied() throws {
         let name = String(repeating: "a", count: 40_000)
@@ -52,7 +52,7 @@ import Testing
     /// A name with a NUL would be cut there by C, and the kernel would act on another link.
     @Test func aNULInsideAStringIsRefused() {
         #expect(performing: { try LinkRequest.get(name: "eth0\u{0}eth1").encoded(seq: 1) },
-                throws: { ($0 as? NetlinkError)?.errno == .EINVAL && "\($0)".contains("NUL") })
+                throws: { ($0 as? NetlinkError)?.errno == .invalidArgument && "\($0)".contains("NUL") })
     }
 
     /// The real socket path refuses it too (nothing is sent); no privilege needed to open the socket.
@@ -83,7 +83,7 @@ import Testing
     @Test func anErrorOfIntMinIsEPROTO() {
         let message = header(length: 36, type: UInt16(NLMSG_ERROR)) + NetlinkBytes.le32(0x8000_0000) + header(length: 16, type: 18)
         guard case .failure(let error) = read(message) else { Issue.record("accepted"); return }
-        #expect(error.errno == .EPROTO)
+        #expect(error.errno == .protocolError)
     }
 
     @Test func anEchoedLengthPointingOutsideIsIgnored() {
@@ -91,7 +91,7 @@ import Testing
             let body = NetlinkBytes.le32(UInt32(bitPattern: -22)) + NetlinkBytes.le32(echoed) + [UInt8](repeating: 0, count: 12)
             let message = header(length: 16 + body.count, type: UInt16(NLMSG_ERROR), flags: UInt16(NLM_F_ACK_TLVS)) + body
             guard case .failure(let error) = read(message) else { Issue.record("accepted"); continue }
-            #expect(error.errno == .EINVAL && error.extack == nil, "echoed \(echoed)")
+            #expect(error.errno == .invalidArgument && error.extack == nil, "echoed \(echoed)")
         }
     }
 
@@ -103,7 +103,7 @@ import Testing
         let body = NetlinkBytes.le32(UInt32(bitPattern: -1)) + header(length: 16, type: 18) + padded
         let message = header(length: 16 + body.count, type: UInt16(NLMSG_ERROR), flags: UInt16(NLM_F_ACK_TLVS | NLM_F_CAPPED)) + body
         guard case .failure(let error) = read(message) else { Issue.record("accepted"); return }
-        #expect(error.errno == .EPERM && error.extack == "no terminator here")
+        #expect(error.errno == .notPermitted && error.extack == "no terminator here")
     }
 
     @Test func truncatedAndLyingHeadersEndTheDatagram() throws {

@@ -4,6 +4,7 @@ import Glibc
 import Namespaces
 import Netlink
 import SystemCalls
+import SystemPackage
 import Testing
 import TestSupport
 
@@ -91,12 +92,12 @@ import TestSupport
     /// Messages name errnos, never numbers: every errno Linux defines has its name.
     @Test func everyLinuxErrnoHasItsName() {
         for value in Int32(1)...133 where value != 41 && value != 58 {
-            let name = Errno(value).name
+            let name = Errno(rawValue: value).name
             #expect(name.hasPrefix("E") && Int(name.dropFirst()) == nil, "\(value) is \(name)")
-            #expect(Errno.named(name) == Errno(value))
+            #expect(Errno.named(name) == Errno(rawValue: value))
         }
-        #expect(Errno(30).name == "EROFS" && Errno(28).name == "ENOSPC" && Errno(13).name == "EACCES" && Errno(122).name == "EDQUOT")
-        #expect(Errno(30).description == "EROFS (Read-only file system)")
-        #expect(Errno(4242).name == "E4242", "an unknown value says so")
+        #expect(Errno(rawValue: 30).name == "EROFS" && Errno(rawValue: 28).name == "ENOSPC" && Errno(rawValue: 13).name == "EACCES" && Errno(rawValue: 122).name == "EDQUOT")
+        #expect(Errno(rawValue: 30).nameAndMessage == "EROFS (Read-only file system)")
+        #expect(Errno(rawValue: 4242).name == "E4242", "an unknown value says so")
     }
 }

@@ -1,6 +1,7 @@
 import CShims
 @testable import Netlink
 import SystemCalls
+import SystemPackage
 import Testing
 import TestSupport
 
@@ -9,7 +10,7 @@ import TestSupport
 /// namespace that holds `lcq0`.
 @Suite("Parsing captured replies and events")
 struct ReplyParsingTests {
-    static let release = "6.18.44-fc-v657"
+    static let release = "6.18.44-fc-v1147"
 
     func messages(_ file: String) throws -> [LinkMessage] {
         try readLines(TestEnvironment.fixture("netlink/\(Self.release)/\(file).hex"))
@@ -67,7 +68,7 @@ struct ReplyParsingTests {
         let ack = bytes.withUnsafeMutableBytes { raw in
             Acknowledgement(raw.baseAddress!.assumingMemoryBound(to: nlmsghdr.self))
         }
-        #expect(Errno(-ack.errno) == .EEXIST)
+        #expect(Errno(rawValue: -ack.errno) == .fileExists)
         #expect(ack.message?.contains("altname lc-clash0") == true)
     }
 
@@ -82,11 +83,11 @@ struct ReplyParsingTests {
     }
 
     @Test func errnoIsTypedAndNamed() {
-        #expect(Errno.EEXIST.name == "EEXIST")
-        #expect(Errno.EPERM.isPermission && Errno.EACCES.isPermission && !Errno.EBUSY.isPermission)
-        #expect(Errno.named("EBUSY") == .EBUSY)
-        #expect(Errno(9999).name == "E9999")
-        let error = NetlinkError(errno: .EEXIST, extack: "name taken", operation: "RTM_NEWLINK")
+        #expect(Errno.fileExists.name == "EEXIST")
+        #expect(Errno.notPermitted.isPermission && Errno.permissionDenied.isPermission && !Errno.resourceBusy.isPermission)
+        #expect(Errno.named("EBUSY") == .resourceBusy)
+        #expect(Errno(rawValue: 9999).name == "E9999")
+        let error = NetlinkError(errno: .fileExists, extack: "name taken", operation: "RTM_NEWLINK")
         #expect(error.description == "RTM_NEWLINK: EEXIST (File exists): name taken")
     }
 }

@@ -36,12 +36,12 @@ struct RouteSocketTests {
         let error = try #require(throws: NetlinkError.self) {
             try requests.perform(.create(name: "lct0", kind: "veth", peerName: "lct1p"))
         }
-        #expect(error.errno == .EEXIST)
+        #expect(error.errno == .fileExists)
         #expect(error.operation == "RTM_NEWLINK")
         let unknown = try #require(throws: NetlinkError.self) {
             try requests.perform(.create(name: "lct2", kind: "no-such-kind"))
         }
-        #expect(unknown.errno == .EOPNOTSUPP)
+        #expect(unknown.errno == .notSupportedOnSocket)
         #expect(unknown.extack?.isEmpty == false)
     }
 
@@ -98,7 +98,7 @@ struct RouteSocketTests {
         let again = try #require(throws: NetlinkError.self) {
             try requests.acknowledge(AddressRequest.add(index: link.index, family: 2, address: [10, 9, 8, 7], prefixLength: 24))
         }
-        #expect(again.errno == .EEXIST)
+        #expect(again.errno == .fileExists)
         let path = "/proc/\(getpid())/fd/\(namespace.fd)"
         let addresses = try Subprocess.run(["nsenter", "--net=\(path)", "ip", "-o", "-4", "addr", "show", "dev", "lca0"])
         #expect(addresses.stdout.contains("10.9.8.7/24"))

@@ -2,6 +2,7 @@ import Capabilities
 import Netlink
 @testable import Probe
 import SystemCalls
+import SystemPackage
 import Testing
 
 /// The verdict of name checks, from kernel answers written down: what 6.6+ (8e15aee62161, 7663d522099e) and what
@@ -17,7 +18,7 @@ struct NameCheckTests {
 
     @Test func theAltnameMovedOnANewKernel() {
         let checks = [
-            Self.lookup(.source, .ENODEV, expect: .resolvesNowhere),
+            Self.lookup(.source, .operationNotSupportedByDevice, expect: .resolvesNowhere),
             Self.lookup(.target, nil, ifindex: 3, resolved: "lcf0", expect: .resolvesTo(index: 3, name: "lcf0")),
             Self.lookup(.source, nil, ifindex: 5, resolved: "lcq0", expect: .accepted, action: .reuse),
         ]
@@ -32,8 +33,8 @@ struct NameCheckTests {
     @Test func theAltnameStayedBehindOn510() {
         let checks = [
             Self.lookup(.source, nil, ifindex: 3, resolved: "lcf0", expect: .resolvesNowhere),
-            Self.lookup(.target, .ENODEV, expect: .resolvesTo(index: 3, name: "lcf0")),
-            Self.lookup(.source, .EEXIST, expect: .accepted, action: .reuse),
+            Self.lookup(.target, .operationNotSupportedByDevice, expect: .resolvesTo(index: 3, name: "lcf0")),
+            Self.lookup(.source, .fileExists, expect: .accepted, action: .reuse),
         ]
         let conclusion = Conclusion.judged(checks, Evidence(), supported: "moved")
         #expect(conclusion.state == .unsupported)
@@ -47,9 +48,9 @@ struct NameCheckTests {
         #expect(check.holds == false)
     }
 
-    @Test(arguments: [Errno.EPERM, Errno.EACCES, Errno.ENOSPC])
+    @Test(arguments: [Errno.notPermitted, Errno.permissionDenied, Errno.noSpace])
     func unexpectedOrPermissionAnswersAreInconclusive(errno: Errno) {
-        let checks = [Self.lookup(.source, .ENODEV, expect: .resolvesNowhere),
+        let checks = [Self.lookup(.source, .operationNotSupportedByDevice, expect: .resolvesNowhere),
                       Self.lookup(.source, errno, expect: .accepted, action: .reuse)]
         let conclusion = Conclusion.judged(checks, Evidence(), supported: "moved")
         #expect(conclusion.state == .inconclusive)
