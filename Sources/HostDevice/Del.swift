@@ -16,7 +16,7 @@ struct Del {
             _ = try IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
         }
         let host = try RouteSocket()
-        let opened = env.netns.flatMap { try? NetworkNamespace.openWithRouteSocket(path: $0) }
+        let opened = try env.netns.flatMap(openContainer)
         let container = opened?.0
         let record = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
         var original = record?.original
@@ -61,6 +61,17 @@ struct Del {
         // The device is home; an altname the host gave another link meanwhile stays with that link. DEL
         // succeeds (a runtime would retry a failed DEL forever), and says so.
         for problem in unrestored { ReportSource.standardError("linkcaps-host-device: " + problem) }
+    }
+
+    /// The container's namespace and a socket inside, or nil when it is gone or unusable (DEL goes on without
+    /// it). A thread that could not come back from it is the one error that stops DEL: nothing has been
+    /// touched yet, and nothing may be in a namespace we are not sure of.
+    func openContainer(_ path: String) throws -> (NetworkNamespace, RouteSocket)? {
+        do { return try NetworkNamespace.openWithRouteSocket(path: path) } catch let error as NamespaceError where error.leftThreadElsewhere {
+            throw error
+        } catch {
+            return nil
+        }
     }
 
     /// On the way out a forced strategy is honoured only if it has its own way out (scratch, step-wise).

@@ -83,6 +83,8 @@ public struct Plugin {
         }
         do { return try NetworkNamespace.openWithRouteSocket(path: path) } catch NamespaceError.notANetworkNamespace {
             throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) is not a network namespace")
+        } catch let error as NamespaceError where error.leftThreadElsewhere {
+            throw CNIError(.generic, "stopped before touching anything: could not come back from CNI_NETNS \(path)", details: "\(error)")
         } catch {
             throw CNIError(.invalidEnvironment, "CNI_NETNS \(path) cannot be opened", details: "\(error)")
         }
@@ -152,6 +154,8 @@ public struct Plugin {
                                                    "CNI_IFNAME": attachment.ifname])
                 env.netns = attachment.netns
                 try Del(plugin: self, env: env, conf: conf, store: store, skipIPAM: true).run()
+            } catch let error as NamespaceError where error.leftThreadElsewhere {
+                throw error   // this thread's namespace is unknown: no further attachment may be touched
             } catch {
                 failures.append("\(attachment.containerID)/\(attachment.ifname): \(error)")
             }

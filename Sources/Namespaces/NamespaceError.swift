@@ -11,6 +11,13 @@ public enum NamespaceError: Error, CustomStringConvertible, Sendable {
     /// A socket opened for a namespace reports another one.
     case socketInWrongNamespace
 
+    /// Whether a thread was left in an unknown namespace: on the calling thread (CallingThread) nothing
+    /// more may be done in this process.
+    public var leftThreadElsewhere: Bool {
+        if case .switchBackFailed = self { return true }
+        return false
+    }
+
     public var errno: Errno? {
         switch self {
         case .system(_, let errno): return errno

@@ -20,7 +20,8 @@ enum NamespaceThread {
         return try outcome!.get()
     }
 
-    /// On the current (dedicated) thread: enter `target`, run `body`, come back and prove it.
+    /// On the current thread (the dedicated one, or a caller's through CallingThread): enter `target`, run
+    /// `body`, come back and prove it.
     static func within<T>(_ target: Int32, _ body: () throws -> T) throws -> T {
         let original = try NamespaceFile.openCurrent()
         defer { close(original.fd) }

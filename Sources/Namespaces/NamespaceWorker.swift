@@ -33,11 +33,10 @@ final class NamespaceWorker {
     /// handler (the plugin's SIGTERM, anyone's) must never run on a thread that is inside another network
     /// namespace. Faults (SIGSEGV, SIGBUS, ...) stay deliverable so that a crash is still reported.
     private func start() throws {
-        var blocked = sigset_t(), previous = sigset_t()
-        sigfillset(&blocked)
-        for fault in [SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS] { sigdelset(&blocked, fault) }
-        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try withAsynchronousSignalsBlocked { try startThread() }
+    }
+
+    private func startThread() throws {
         let context = Unmanaged.passRetained(self).toOpaque()
         let created = pthread_create(&thread, nil, { raw in
             Unmanaged<NamespaceWorker>.fromOpaque(raw!).takeRetainedValue().loop()

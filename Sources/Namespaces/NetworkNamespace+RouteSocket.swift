@@ -3,13 +3,15 @@ import Glibc
 import Netlink
 
 extension NetworkNamespace {
-    /// A namespace given by path and a route socket inside it, made in one trip to a dedicated thread
-    /// (open(path:) then openRouteSocket() take two). Each trip is a thread handoff, which on a loaded
-    /// host can cost milliseconds: the CNI plugin does this on every ADD and DEL.
+    /// A namespace given by path and a route socket inside it, made on the calling thread: it enters the
+    /// namespace, opens the socket and comes back (CallingThread), with no handoff to the dedicated
+    /// thread. The CNI plugin does this on every ADD, CHECK and DEL, before it touches any device, so a
+    /// thread that could not come back (`NamespaceError.switchBackFailed`) stops the plugin before anything
+    /// has changed.
     public static func openWithRouteSocket(path: String) throws -> (NetworkNamespace, RouteSocket) {
         let file = try NamespaceFile.openNetwork(path)
         let socket = try closingOnError(file.fd) {
-            try NamespaceThread.run { try NamespaceThread.within(file.fd) { try RouteSocket() } }
+            try CallingThread.within(file.fd) { try RouteSocket() }
         }
         return (NetworkNamespace(file: file, cookie: socket.namespaceCookie), socket)
     }
