@@ -26,7 +26,7 @@ SCHEMADIR    ?= $(PREFIX)/share/linkcaps/schemas
 
 OBSERVE_LIST ?= matrix/observations/kernels.list
 
-.PHONY: probe test bench build build-all install install-files deb observe observe-all observe-fetch observe-host guest-test \
+.PHONY: probe test bench build build-all install install-files deb observe observe-all observe-fetch observe-host guest-test fuzz asan \
         deps-build deps-test deps-bench deps-observe deps-guest clean
 
 probe: deps-build build
@@ -68,6 +68,15 @@ deb: build-all
 bench: deps-build deps-bench build
 	Benchmarks/run
 
+# Every fuzz target (Fuzzing/) for FUZZ_SECONDS each; fails on any crash or sanitizer report (Fuzzing/run).
+FUZZ_SECONDS ?= 60
+fuzz: deps-build
+	Fuzzing/run --seconds $(FUZZ_SECONDS)
+
+# The whole test suite once under AddressSanitizer, in a copy of the tree under .build-asan (scripts/asan).
+asan: deps-build deps-test
+	scripts/asan
+
 # Boot Debian kernels under QEMU, run the probe and the iproute2 witness inside each and check the probe's
 # footprint: make observe KERNEL="pkg1 pkg2 ..." [RECORD=1: write results that fail the checks anyway]
 observe: deps-build deps-observe build
@@ -104,4 +113,4 @@ deps-guest:
 	@scripts/ensure-packages $(DEB_GUEST)
 
 clean:
-	rm -rf .build build
+	rm -rf .build build .build-fuzz .build-asan

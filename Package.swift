@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "KernelFacts", targets: ["KernelFacts"]),
         .library(name: "CapabilityCache", targets: ["CapabilityCache"]),
         .library(name: "Matrix", targets: ["Matrix", "FleetOutput"]),
+        // For the fuzz targets (Fuzzing/Package.swift), which reach the plugin's parsers from another package.
+        .library(name: "HostDevice", targets: ["HostDevice"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

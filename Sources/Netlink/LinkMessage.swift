@@ -113,7 +113,7 @@ extension LinkMessage {
         bytes.withUnsafeBytes { buffer.base.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
         var remaining = Int32(bytes.count)
         var nlh: UnsafePointer<nlmsghdr>? = UnsafePointer(buffer.base.assumingMemoryBound(to: nlmsghdr.self))
-        while let current = nlh, mnl_nlmsg_ok(current, remaining) {
+        while let current = nlh, lc_nlmsg_ok(current, remaining) {
             if let message = LinkMessage(current) { result.append(message) }
             nlh = UnsafePointer(mnl_nlmsg_next(current, &remaining))
         }

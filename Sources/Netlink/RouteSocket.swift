@@ -163,7 +163,7 @@ public final class RouteSocket {
             observe(received)
             var remaining = Int32(received)
             var cursor: UnsafeMutablePointer<nlmsghdr>? = buffer.base.assumingMemoryBound(to: nlmsghdr.self)
-            while let nlh = cursor, mnl_nlmsg_ok(nlh, remaining) {
+            while let nlh = cursor, lc_nlmsg_ok(nlh, remaining) {
                 if nlh.pointee.nlmsg_seq == 0, let link = LinkMessage(UnsafePointer(nlh)) { collected.append(link) }
                 cursor = mnl_nlmsg_next(nlh, &remaining)
             }
@@ -199,7 +199,7 @@ public struct Reply {
     public mutating func read(_ base: UnsafeMutableRawPointer, length: Int) throws(NetlinkError) -> Bool {
         var remaining = Int32(clamping: length)
         var cursor: UnsafeMutablePointer<nlmsghdr>? = base.assumingMemoryBound(to: nlmsghdr.self)
-        while let nlh = cursor, mnl_nlmsg_ok(nlh, remaining) {
+        while let nlh = cursor, lc_nlmsg_ok(nlh, remaining) {
             defer { cursor = mnl_nlmsg_next(nlh, &remaining) }
             guard nlh.pointee.nlmsg_seq == seq, nlh.pointee.nlmsg_pid == portID else { continue }
             switch Int32(nlh.pointee.nlmsg_type) {

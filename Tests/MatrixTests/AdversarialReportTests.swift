@@ -54,6 +54,44 @@ final class AdversarialReportTests: XCTestCase {
         XCTAssertNil(reason(Self.real.replacingOccurrences(of: "renamed while UP", with: summary)))
     }
 
+    /// A capability result with every member the format requires.
+    static let unsupported = #"{"evidence":{"durationMs":0},"metadata":{},"state":"unsupported","summary":""}"#
+
+    /// Found by the report fuzz target: JSONDecoder keeps the first of two equal members and the audit's reader
+    /// kept the last, so one report said "unsupported" to `linkcaps plan --report` and "supported" to the
+    /// audit. A member given twice is malformed for the audit and for Report.decode alike.
+    func testAMemberGivenTwiceIsMalformed() throws {
+        // Given once, the result below is read (so the cases with it twice fail for that alone).
+        XCTAssertNil(reason(Self.real.replacingOccurrences(of: "\"capabilities\":{",
+                                                        with: "\"capabilities\":{\"move.fromTheFuture\":\(Self.unsupported),")))
+        let states = Self.real.replacingOccurrences(of: "\"state\":\"supported\"",
+                                                    with: "\"state\":\"unsupported\",\"state\":\"supported\"")
+        let real = try Report.decode(Data(Self.real.utf8))
+        let firstKept = try JSONDecoder().decode(Report.self, from: Data(states.utf8))
+        XCTAssertFalse(real.capabilities.filter { $0.value.state == .supported }.isEmpty)
+        for (id, result) in real.capabilities where result.state == .supported {
+            XCTAssertEqual(firstKept.capabilities[id]?.state, .unsupported, "JSONDecoder keeps the first of two members")
+        }
+        XCTAssertThrowsError(try Report.decode(Data(states.utf8)))
+        XCTAssertEqual(reason(states).map { $0.hasSuffix("duplicate key state") }, true, reason(states) ?? "accepted")
+        for (label, text, key) in [
+            ("capability", Self.real.replacingOccurrences(of: "\"capabilities\":{",
+                                                         with: "\"capabilities\":{\"move.newIfindex\":\(Self.unsupported),"),
+             "move.newIfindex"),
+            ("capability, escaped", Self.real.replacingOccurrences(
+                of: "\"capabilities\":{", with: "\"capabilities\":{\"move\\u002enewIfindex\":\(Self.unsupported),"),
+             "move.newIfindex"),
+            ("schemaVersion", Self.real.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":1,\"schemaVersion\":1"),
+             "schemaVersion"),
+            ("kernel.release", Self.real.replacingOccurrences(of: "\"release\":", with: "\"release\":\"other\",\"release\":"),
+             "release"),
+        ] {
+            XCTAssertNotEqual(text, Self.real, label)
+            XCTAssertEqual(reason(text).map { $0.hasSuffix("duplicate key \(key)") }, true, "\(label): \(reason(text) ?? "accepted")")
+            XCTAssertThrowsError(try Report.decode(Data(text.utf8)), label)
+        }
+    }
+
     func testUnknownCapabilityIdIsKeptAndCounted() throws {
         let text = Self.real.replacingOccurrences(of: "\"move.newIfindex\"", with: "\"move.fromTheFuture\"")
         let audit = audit([text])

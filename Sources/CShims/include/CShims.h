@@ -26,6 +26,13 @@ static inline size_t lc_socket_buffer_size(void) { return MNL_SOCKET_BUFFER_SIZE
 // MNL_SOCKET_DUMP_SIZE is absent from libmnl 1.0.4; dumps of many links need more than a page.
 static inline size_t lc_socket_dump_size(void) { return 32768; }
 
+// mnl_nlmsg_ok compares (int)nlmsg_len with the bytes left: a length of 2 GiB or more turns negative, passes,
+// and the walk jumps out of the datagram. The same test, unsigned; every message walk uses this one.
+static inline bool lc_nlmsg_ok(const struct nlmsghdr *nlh, int len) {
+    return len >= (int)sizeof(struct nlmsghdr) && nlh->nlmsg_len >= sizeof(struct nlmsghdr)
+        && nlh->nlmsg_len <= (unsigned int)len;
+}
+
 // Attribute iteration: mnl_attr_for_each / mnl_attr_for_each_nested as first/valid/next triples.
 static inline struct nlattr *lc_attr_first(const struct nlmsghdr *nlh, size_t offset) {
     return (struct nlattr *)mnl_nlmsg_get_payload_offset(nlh, offset);

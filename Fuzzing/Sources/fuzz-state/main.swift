@@ -1,0 +1,46 @@
+import Capabilities
+import FuzzSupport
+@testable import HostDevice
+import Netlink
+import Policy
+
+/// An attachment's state file (LINKCAPS_STATE_DIR, /var/lib/cni/linkcaps): read back by DEL, CHECK and GC,
+/// possibly after an older or newer plugin, a crash or someone else wrote it. Read as StateStore.read does
+/// (the JSON reader, then Attachment); then what DEL derives from the record before the first system call:
+/// the plan back to the host and the requests its steps become (as Mover.perform and restoreInHost build
+/// them), and the alias record the device is recognised by.
+func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = inputBytes(data, size)
+    guard let json = try? JSON.parse(bytes), let attachment = record(json) else { return 0 }
+    // Written by save() and read back by read(): a record must survive its own round trip.
+    let written = attachment.json.text
+    invariant((try? JSON.parse(written)).flatMap(record) != nil,
+              "a state record does not read back after it is written: \(written)")
+    let original = attachment.original
+    _ = AliasRecord.decode(AliasRecord.encode(original))
+    _ = StateStore.fileName(network: attachment.network, containerID: attachment.containerID, ifname: attachment.ifname)
+
+    // The device as DEL finds it in the container: under CNI_IFNAME, with whatever the container did to it.
+    let device = DeviceFacts(name: attachment.ifname, index: attachment.index, up: true, mtu: 1500, mac: nil,
+                             alias: AliasRecord.encode(original))
+    for report in reports {
+        guard let plan = try? Planner.plan(PlanRequest(report: report, device: device, direction: .out,
+                                                        wantedName: original.name, target: NamespaceContents(),
+                                                        original: original)) else { continue }
+        for step in plan.steps {
+            encodeAsSent(LinkRequest.change(index: attachment.index, netnsFD: step.moveTo == nil ? nil : 3, name: step.name,
+                                            up: step.up, alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC)))
+        }
+    }
+    // Already in the host (a dying namespace returned it): restoreInHost's single request.
+    encodeAsSent(LinkRequest.change(index: attachment.index, name: original.name, up: original.up,
+                                    alias: original.alias ?? "", mtu: original.mtu, address: original.mac.flatMap(parseMAC)))
+    return 0
+}
+
+/// A record as StateStore.read makes it (failable on main, throwing once state validation lands).
+private func record(_ json: JSON) -> Attachment? { try? Attachment(json) }
+
+private let reports = [uniformReport(.supported), uniformReport(.unsupported)]
+
+runFuzzer { fuzzState($0, $1) }
