@@ -219,7 +219,12 @@ final class PausedPlugin {
 func linkTable(_ netns: String? = nil, only name: String? = nil) -> String {
     let prefix = netns.map { "nsenter --net=\($0) " } ?? ""
     // Counters and queue state change on their own; names, flags, MTU, MAC and alias are what we compare.
-    return sh(prefix + "ip -o link \(name.map { "| grep -E '[0-9]+: \($0)[@:]'" } ?? "") | sed -E 's/ qdisc [a-z_]+//; s/ state [A-Z]+//; s/ qlen [0-9]+//'").output
+    let command = prefix + "ip -o link \(name.map { "| grep -E '[0-9]+: \($0)[@:]'" } ?? "") | sed -E 's/ qdisc [a-z_]+//; s/ state [A-Z]+//; s/ qlen [0-9]+//'"
+    // A dump that other work's link changes interrupted (NLM_F_DUMP_INTR: iproute2 says so on stderr) is not
+    // a snapshot: taken again, as iproute2's users are told to.
+    var table = sh(command).output
+    for _ in 0..<5 where table.contains("Dump was interrupted") { table = sh(command).output }
+    return table
 }
 
 func link(_ name: String, in netns: String? = nil) -> String? {

@@ -12,7 +12,7 @@ import Testing
         var template = Array("/tmp/linkcaps-readtoend.XXXXXX".utf8CString)
         let fd = mkstemp(&template)
         try #require(fd >= 0)
-        unlink(String(cString: template))
+        template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         let descriptor = FileDescriptor(rawValue: fd)
         try descriptor.write(all: bytes)
         _ = lseek(fd, 0, SEEK_SET)
