@@ -60,7 +60,14 @@ let package = Package(
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",
                                                    "SystemCalls", system],
                 swiftSettings: swift6),
-        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls", system], swiftSettings: swift6),
+        // Every ADD and DEL is a fresh process: its release build links libstdc++ statically (link/libstdc++.so
+        // points -lstdc++ at GCC's archive) and keeps the package's own symbols out of the dynamic symbol
+        // table (the static Swift standard library's link arguments export them all), which halves the
+        // dynamic loader's and the runtime's start-up work (Benchmarks/README.md, plugin start-up).
+        .executableTarget(name: "linkcaps-host-device", dependencies: ["HostDevice", "SystemCalls", system], exclude: ["link"],
+                          swiftSettings: swift6,
+                          linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Sources/linkcaps-host-device/link",
+                                                         "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]),
 
         // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),

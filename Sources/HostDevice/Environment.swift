@@ -69,15 +69,16 @@ public struct CNIEnvironment: Sendable {
     }
 
     /// The process environment as a dictionary.
+    /// Split at the first "=" by bytes and sized up front: splitting by Character and growing the dictionary
+    /// cost a fresh process about 0.5 M instructions with a shell's environment (callgrind).
     public static var process: [String: String] {
-        var result: [String: String] = [:]
-        var cursor = environ
-        while let entry = cursor.pointee {
-            let text = String(cString: entry)
-            if let equals = text.firstIndex(of: "=") {
-                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
-            }
-            cursor += 1
+        var count = 0
+        while environ[count] != nil { count += 1 }
+        var result: [String: String] = Dictionary(minimumCapacity: count)
+        for i in 0..<count {
+            guard let entry = environ[i], let equals = strchr(entry, Int32(UInt8(ascii: "="))) else { continue }
+            let key = UnsafeRawBufferPointer(start: entry, count: equals - entry)
+            result[String(decoding: key, as: UTF8.self)] = String(cString: equals + 1)
         }
         return result
     }

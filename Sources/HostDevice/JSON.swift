@@ -81,6 +81,13 @@ extension JSON {
 
     static func quote(_ s: String, into out: inout String) {
         out += "\""
+        // Most strings (names, paths, ids) need no escape: appended whole, not scalar by scalar (the state
+        // records written twice per ADD spent about 0.3 M instructions here, callgrind).
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

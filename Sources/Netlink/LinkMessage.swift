@@ -32,7 +32,7 @@ public struct LinkMessage: Equatable, Sendable {
 
     public var isUp: Bool { flags & upFlag != 0 }
 
-    public var macAddress: String? { address.map { $0.map(hex2).joined(separator: ":") } }
+    public var macAddress: String? { address.map { hexBytes($0, separator: UInt8(ascii: ":")) } }
 
     /// Parses a link message; nil for messages that are not RTM_NEWLINK / RTM_DELLINK.
     public init?(_ nlh: UnsafePointer<nlmsghdr>) {

@@ -144,9 +144,27 @@ extension LinkRequest: CustomStringConvertible {
     }
 }
 
-func hex2(_ byte: UInt8) -> String {
-    let digits = Array("0123456789abcdef")
-    return String([digits[Int(byte >> 4)], digits[Int(byte & 0xf)]])
+func hex2(_ byte: UInt8) -> String { hexBytes([byte], separator: nil) }
+
+/// Bytes as lowercase hex digits, `separator` between bytes ("0a:1b:2c"). Built as UTF-8 in one buffer: the
+/// plugin formats every link's MAC while it selects a device, and a String per digit pair, joined, cost it
+/// about 0.3 M instructions per ADD (callgrind).
+func hexBytes(_ bytes: [UInt8], separator: UInt8?) -> String {
+    let digits: StaticString = "0123456789abcdef"
+    let width = separator == nil ? 2 : 3
+    let count = bytes.isEmpty ? 0 : bytes.count * width - (width - 2)
+    return String(unsafeUninitializedCapacity: count) { out in
+        digits.withUTF8Buffer { hex in
+            var at = 0
+            for (i, byte) in bytes.enumerated() {
+                if i > 0, let separator { out[at] = separator; at += 1 }
+                out[at] = hex[Int(byte >> 4)]
+                out[at + 1] = hex[Int(byte & 0xf)]
+                at += 2
+            }
+        }
+        return count
+    }
 }
 
 enum AttributeName {

@@ -14,9 +14,12 @@ extension FileDescriptor {
     /// swift-system; a failed read throws its errno, and more than `limit` bytes throws EFBIG.
     public func readToEnd(limit: Int = .max) throws(Errno) -> [UInt8] {
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        // Not zero-filled: an array of 64 KiB zeros cost every read (stdin, the cache, state records) a
+        // memset and the page faults of touching it, for bytes read() overwrites anyway.
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 1)
+        defer { chunk.deallocate() }
         while true {
-            let n = try withErrno { try chunk.withUnsafeMutableBytes { try read(into: $0) } }
+            let n = try withErrno { try read(into: chunk) }
             if n == 0 { return bytes }
             bytes += chunk[..<n]
             if bytes.count > limit { throw .fileTooLarge }

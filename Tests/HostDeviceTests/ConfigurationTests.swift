@@ -1,3 +1,4 @@
+import Glibc
 @testable import HostDevice
 import Testing
 
@@ -118,6 +119,18 @@ import Testing
         var env = add
         for (key, value) in changes { env[key] = value }
         do { _ = try CNIEnvironment.read(env); return nil } catch { return error }
+    }
+
+    /// The process environment as the plugin reads it: split at the first "=", every variable getenv sees.
+    @Test func theProcessEnvironment() {
+        setenv("LINKCAPS_TEST_ENVIRONMENT", "K8S_POD_NAME=a=b;é=😀", 1)
+        defer { unsetenv("LINKCAPS_TEST_ENVIRONMENT") }
+        let env = CNIEnvironment.process
+        #expect(env["LINKCAPS_TEST_ENVIRONMENT"] == "K8S_POD_NAME=a=b;é=😀")
+        var count = 0
+        while environ[count] != nil { count += 1 }
+        #expect(env.count <= count && !env.isEmpty)
+        for (key, value) in env { #expect(getenv(key).map { String(cString: $0) } == value, "\(key)") }
     }
 
     @Test func aGoodEnvironment() throws {

@@ -70,6 +70,14 @@ import Testing
         #expect(try JSON.parse("9223372036854775807").int == Int.max)
     }
 
+    /// The exact text written, on both paths: strings needing no escape (appended whole) and strings that do.
+    @Test func writingIsExact() {
+        #expect(JSON.string("net1 /var/run/netns/é-😀").text == #""net1 /var/run/netns/é-😀""#)
+        #expect(JSON.string("").text == #""""#)
+        #expect(JSON.string("a\"b\\c\n\r\t\u{1}\u{1f}\u{7f}").text == #""a\"b\\c\n\r\t\u0001\u001f\#u{7f}""#)
+        #expect(JSON.object([("k\"ey", .string("v"))]).text == #"{"k\"ey":"v"}"#)
+    }
+
     @Test func writingThenReadingGivesTheSameValue() throws {
         let value: JSON = .object([("s", .string("quote \" backslash \\ nul \u{0} bell \u{7} é 😀")),
                                    ("n", .number("-1.5e-7")), ("a", .array([.bool(true), .null, .object([])]))])

@@ -17,6 +17,21 @@ struct ReplyParsingTests {
             .flatMap { LinkMessage.parseAll(NetlinkBytes.fromHex($0)) }
     }
 
+    /// Link-layer addresses as iproute2 prints them: two lowercase digits per byte, colons between.
+    @Test func macAddressText() {
+        var link = LinkMessage(kind: .new, index: 1, flags: 0, name: "x")
+        #expect(link.macAddress == nil)
+        link.address = [0x0a, 0xbc, 0x00, 0xff, 0x10, 0x9e]
+        #expect(link.macAddress == "0a:bc:00:ff:10:9e")
+        link.address = [0x7]
+        #expect(link.macAddress == "07")
+        link.address = []
+        #expect(link.macAddress == "")
+        link.address = (0..<20).map { UInt8($0 * 13 & 0xff) }
+        #expect(link.macAddress == link.address!.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: ":"))
+        #expect(hex2(0xa5) == "a5" && hex2(0) == "00")
+    }
+
     @Test func sourceSeesDownThenRemovalUnderTheOriginalName() throws {
         let events = try messages("source-events").filter { $0.name == "lcp0" || $0.kind == .del }
         #expect(events.map(\.kind) == [.new, .del])
