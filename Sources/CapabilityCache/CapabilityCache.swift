@@ -86,8 +86,10 @@ public struct CapabilityCache {
     /// system, a directory that is not ours, a lock held past the wait) costs a probe, never the answer.
     /// `uncached` says why the answer was neither read from nor kept in the cache; only a probe that cannot
     /// run at all is an error.
-    public func reportEvenWithoutCache() throws(CapabilityCacheError) -> (report: Report, uncached: CapabilityCacheError?) {
-        do { return try resolve(.useCache) } catch where error.isAboutTheCache {
+    public func reportEvenWithoutCache(policy: Policy = .useCache) throws(CapabilityCacheError)
+        -> (report: Report, uncached: CapabilityCacheError?)
+    {
+        do { return try resolve(policy) } catch where error.isAboutTheCache {
             return (try runProbe(options), error)
         }
     }

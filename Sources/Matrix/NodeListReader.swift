@@ -143,7 +143,7 @@ public enum NodeListReader {
                     return .malformed(name: name, reason: "label \(prefix)\(key)=\(value): unknown state")
                 }
                 if let id = CapabilityID(rawValue: key) {
-                    report.states[CapabilityID.allCases.firstIndex(of: id)!] = state
+                    report.states[id.index] = state
                 } else {
                     report.unknownCapabilities.append(key)
                 }

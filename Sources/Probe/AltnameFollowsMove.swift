@@ -41,9 +41,7 @@ extension Lab {
         guard let error = attempt(request, in: side) else { return nil }
         let evidence = Evidence(request: request.description, errno: error.errno.rawValue,
                                 errnoName: error.errno.name, extack: error.extack)
-        if error.errno.isPermission {
-            return Conclusion(.inconclusive, "not permitted (\(error.errno.name)): needs CAP_NET_ADMIN", evidence)
-        }
+        if error.errno.isPermission { return .notPermitted(error.errno, evidence) }
         if error.errno == .notSupportedOnSocket || error.errno == .invalidArgument {
             return Conclusion(.skipped, "this kernel has no alternative names (\(error.errno.name), v5.5+)", evidence)
         }

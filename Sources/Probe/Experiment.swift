@@ -25,13 +25,16 @@ struct Conclusion {
         self.evidence = evidence
     }
 
+    /// A refusal for lack of privilege (EPERM, EACCES): inconclusive, never an answer about the kernel.
+    static func notPermitted(_ errno: Errno, _ evidence: Evidence) -> Conclusion {
+        Conclusion(.inconclusive, "not permitted (\(errno.name)): needs CAP_NET_ADMIN", evidence)
+    }
+
     /// The answer for a request the kernel refused: a refusal for lack of privilege, or with an errno the
     /// experiment did not expect, says nothing about the kernel's abilities.
     static func refused(_ error: NetlinkError, _ evidence: Evidence, unsupportedOn expected: Set<Errno>,
                         meaning: String) -> Conclusion {
-        if error.errno.isPermission {
-            return Conclusion(.inconclusive, "not permitted (\(error.errno.name)): needs CAP_NET_ADMIN", evidence)
-        }
+        if error.errno.isPermission { return .notPermitted(error.errno, evidence) }
         if expected.contains(error.errno) {
             return Conclusion(.unsupported, "\(meaning): \(error.errno.name)" + (error.extack.map { " (\($0))" } ?? ""), evidence)
         }

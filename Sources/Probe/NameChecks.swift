@@ -93,9 +93,8 @@ extension Conclusion {
         evidence.lookups = (evidence.lookups ?? []) + checks.map(\.lookup)
         if let mute = checks.first(where: { $0.holds == nil }) {
             let errno = Errno(rawValue: mute.lookup.errno)
-            return Conclusion(.inconclusive, errno.isPermission
-                ? "not permitted (\(errno.name)): needs CAP_NET_ADMIN"
-                : "unexpected answer: \(mute.answer)", evidence)
+            return errno.isPermission ? .notPermitted(errno, evidence)
+                : Conclusion(.inconclusive, "unexpected answer: \(mute.answer)", evidence)
         }
         let failed = checks.filter { $0.holds == false }
         guard failed.isEmpty else {

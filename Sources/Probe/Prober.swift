@@ -96,8 +96,7 @@ public enum Prober {
             let evidence = Evidence(errno: error.errno.rawValue, errnoName: error.errno.name, extack: error.extack,
                                     outcome: "set-up failed: \(error)")
             conclusion = error.errno.isPermission
-                ? Conclusion(.inconclusive, "not permitted (\(error.errno.name)): needs CAP_NET_ADMIN", evidence)
-                : Conclusion(.inconclusive, "set-up failed: \(error)", evidence)
+                ? .notPermitted(error.errno, evidence) : Conclusion(.inconclusive, "set-up failed: \(error)", evidence)
         } catch {
             conclusion = Conclusion(.inconclusive, "set-up failed: \(error)", Evidence(outcome: "\(error)"))
         }

@@ -93,16 +93,13 @@ struct ProbeCommand: ParsableCommand {
         let cache = CapabilityCache(directory: cacheDir, options: options, probe: probeWithFacts)
         let policy: CapabilityCache.Policy = noCache ? .bypass : refresh ? .refresh : .useCache
         do {
-            return try cache.report(policy: policy)
+            let (report, uncached) = try cache.reportEvenWithoutCache(policy: policy)
+            if let uncached { printError("linkcaps: \(uncached); probed without the cache") }
+            return report
         } catch .probe(let error) {
             throw error
-        } catch let cacheError {
-            let report: Report
-            do { report = try cache.report(policy: .bypass) } catch .probe(let error) { throw error } catch {
-                throw ValidationError("\(error)")
-            }
-            printError("linkcaps: \(cacheError); probed without the cache")
-            return report
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
