@@ -36,9 +36,7 @@ public struct DescriptorReport {
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             guard let fd = Int32(name), fd != own else { continue }
-            var buffer = [CChar](repeating: 0, count: 4096)
-            let n = readlink("/proc/self/fd/\(name)", &buffer, buffer.count - 1)
-            result.append((fd, n > 0 ? String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self) : "?"))
+            result.append((fd, readLink("/proc/self/fd/\(name)") ?? "?"))
         }
         return result.sorted { $0.0 < $1.0 }
     }

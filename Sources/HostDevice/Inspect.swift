@@ -1,6 +1,7 @@
 import Glibc
 import Netlink
 import Policy
+import SystemCalls
 
 /// Reading what the policy needs from the kernel: device facts and what a namespace holds.
 public enum Inspect {
@@ -13,10 +14,7 @@ public enum Inspect {
 
     /// The driver behind a host link, from sysfs (nil for virtual links and other namespaces).
     static func driver(of name: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: 512)
-        let n = readlink("/sys/class/net/\(name)/device/driver", &buffer, 511)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: "/").last.map(String.init)
+        readLink("/sys/class/net/\(name)/device/driver")?.split(separator: "/").last.map(String.init)
     }
 
     /// The names and altnames of every link in the namespace except `excluding` (the device itself).

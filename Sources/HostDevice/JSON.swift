@@ -277,10 +277,8 @@ extension JSON {
 
         func hex4(_ offset: Int) throws -> UInt32 {
             guard offset + 4 <= bytes.count else { throw fail("truncated \\u escape") }
-            var value: UInt32 = 0
-            for byte in bytes[offset..<offset + 4] {
-                guard let digit = hexDigit(byte) else { throw fail("invalid \\u escape") }
-                value = value << 4 | UInt32(digit)
+            guard let value = bytes.withUnsafeBufferPointer({ JSONEscapes.hex4($0, at: offset) }) else {
+                throw fail("invalid \\u escape")
             }
             return value
         }

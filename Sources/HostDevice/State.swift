@@ -255,11 +255,8 @@ final class StateStore {
 
     /// Every record in the directory, read or refused (a bad file never hides the others).
     func all() -> [(file: String, attachment: Result<Attachment, CNIError>)] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
         var result: [(String, Result<Attachment, CNIError>)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in directoryEntries(directory) {
             guard name.hasSuffix(".json"), let read = read(directory + "/" + name) else { continue }
             result.append((name, read))
         }

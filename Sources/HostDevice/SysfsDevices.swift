@@ -1,4 +1,5 @@
 import Glibc
+import SystemCalls
 
 /// Which network devices a sysfs device holds, read the way the kernel lays sysfs out: a net device is a
 /// class device, so `device_add` puts it under its parent device, in a `net` directory
@@ -21,11 +22,11 @@ struct SysfsDevices {
     /// children's), so the cost does not grow with the host's links. `path` is resolved first.
     func netDevices(of path: String) -> [(name: String, parent: String)] {
         guard let device = resolve(path) else { return [] }
-        var found = entries(device + "/net").map { (name: $0, parent: device) }
-        for child in entries(device) where isDirectory(device + "/" + child) {
+        var found = directoryEntries(device + "/net").map { (name: $0, parent: device) }
+        for child in directoryEntries(device) where isDirectory(device + "/" + child) {
             let parent = device + "/" + child
             guard let bus = subsystem(of: parent), !Self.ownIdentity.contains(bus) else { continue }
-            found += entries(parent + "/net").map { (name: $0, parent: parent) }
+            found += directoryEntries(parent + "/net").map { (name: $0, parent: parent) }
         }
         return found.sorted { $0.name < $1.name }
     }
@@ -63,10 +64,7 @@ struct SysfsDevices {
 
     /// The bus or class a device directory is registered with (the last part of its `subsystem` link).
     func subsystem(of directory: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: 4096)
-        let n = readlink(directory + "/subsystem", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self).split(separator: "/").last.map(String.init)
+        readLink(directory + "/subsystem")?.split(separator: "/").last.map(String.init)
     }
 
     /// The canonical path (symlinks followed), nil when it does not exist.
@@ -84,16 +82,5 @@ struct SysfsDevices {
     func dirname(_ path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
-    }
-
-    func entries(_ directory: String) -> [String] {
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        return names
     }
 }

@@ -134,7 +134,7 @@ extension LinkRequest: CustomStringConvertible {
         case .u32(let type, let value): return "\(AttributeName.link(type))=\(value)"
         case .s32(let type, let value): return "\(AttributeName.link(type))=\(value)"
         case .string(let type, let value): return "\(AttributeName.link(type))=\(value)"
-        case .bytes(let type, let value): return "\(AttributeName.link(type))=" + value.map { hex2($0) }.joined(separator: ":")
+        case .bytes(let type, let value): return "\(AttributeName.link(type))=" + hexBytes(value, separator: UInt8(ascii: ":"))
         case .nested(let type, _, let children):
             if type == UInt16(IFLA_LINKINFO), case .string(_, let kind)? = children.first {
                 return "IFLA_LINKINFO(kind=\(kind))"
