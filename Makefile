@@ -35,8 +35,7 @@ probe: deps-build build
 build: deps-build
 	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps
 
-build-all: deps-build
-	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps
+build-all: build
 	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps-host-device
 
 test: deps-build deps-test
@@ -96,8 +95,7 @@ observe-host: deps-build build
 
 # The plugin on real virtio-net PCI NICs in Debian kernels booted under QEMU (Tests/Guest); CI runs 5.10:
 #   make guest-test KERNEL="pkg1 pkg2 ..."
-guest-test: deps-build deps-guest build
-	$(SWIFT) build $(RELEASE_FLAGS) --product linkcaps-host-device
+guest-test: deps-build deps-guest build-all
 	scripts/guest-test $(KERNEL)
 
 deps-build:

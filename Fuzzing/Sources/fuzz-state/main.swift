@@ -11,10 +11,10 @@ import Policy
 /// them), and the alias record the device is recognised by.
 func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = inputBytes(data, size)
-    guard let json = try? JSON.parse(bytes), let attachment = record(json) else { return 0 }
+    guard let json = try? JSON.parse(bytes), let attachment = try? Attachment(json) else { return 0 }
     // Written by save() and read back by read(): a record must survive its own round trip.
     let written = attachment.json.text
-    invariant((try? JSON.parse(written)).flatMap(record) != nil,
+    invariant((try? JSON.parse(written)).flatMap { try? Attachment($0) } != nil,
               "a state record does not read back after it is written: \(written)")
     let original = attachment.original
     _ = AliasRecord.decode(AliasRecord.encode(original))
@@ -37,9 +37,6 @@ func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
                                     alias: original.alias ?? "", mtu: original.mtu, address: original.mac.flatMap(parseMAC)))
     return 0
 }
-
-/// A record as StateStore.read makes it (failable on main, throwing once state validation lands).
-private func record(_ json: JSON) -> Attachment? { try? Attachment(json) }
 
 private let reports = [uniformReport(.supported), uniformReport(.unsupported)]
 
