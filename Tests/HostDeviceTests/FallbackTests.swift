@@ -97,7 +97,7 @@ extension Privileged {
             #expect(link("net1", in: ns) != nil && link(device) == nil)
             #expect(sh("ip link show dev \(altname)").status != 0, "the altname is not left registered in the host")
             #expect(try recorder.names(index: index).allSatisfy { $0 == device }, "the host saw only \(device)")
-            #expect(sh("ls \(host.cache)/report-* 2>/dev/null").output.isEmpty, "no report was stored: the probe failed")
+            #expect(sh("ls \(host.cache)/report-*.json 2>/dev/null").output.isEmpty, "no report was stored: the probe failed")
 
             let prev = ",\"prevResult\":\(add.stdout)"
             let check = plugin("CHECK", conf(device, version: "1.1.0", extra: prev), netns: ns, env: host.env)
@@ -135,11 +135,11 @@ extension Privileged {
             let cli = packageRoot + "/.build/debug/linkcaps"
             let prefix = host.env.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
             let text = sh("env \(prefix) \(cli) plan --device \(device) --netns \(ns) --name net1")
-            #expect(text.status == 0 && text.output.contains("strategy: scratch-namespace"), text.output)
+            #expect(text.status == 0 && text.output.contains("strategy: scratch-namespace"), "\(text.output)")
             #expect(text.output.contains("knowledge: unknown — cannot read the kernel's capability report") && text.output.contains("no throwaway link kind"))
             let json = sh("env \(prefix) \(cli) plan --json --device \(device) --netns \(ns) --name net1 2>/dev/null")
             let plan = try JSONSerialization.jsonObject(with: Data(json.output.utf8)) as? [String: Any]
-            #expect(plan?["knowledge"] as? String == "unknown" && plan?["strategy"] as? String == "scratch-namespace", json.output)
+            #expect(plan?["knowledge"] as? String == "unknown" && plan?["strategy"] as? String == "scratch-namespace", "\(json.output)")
             #expect((plan?["knowledgeReason"] as? String)?.contains("no throwaway link kind") == true)
             #expect(link(device) != nil, "a plan moves nothing")
         }
@@ -157,10 +157,10 @@ extension Privileged {
             defer { sh("rm -rf \(dir)") }
             let config = conf(device, extra: hostLocal(dir, "10.78.1.0/24"))
             let add = plugin("ADD", config, netns: ns)
-            #expect(add.status == 0, add.stdout)
+            #expect(add.status == 0, "\(add.stdout)")
             #expect(allocations(dir).count == 1, "host-local holds the address")
             let del = plugin("DEL", config, netns: nil)
-            #expect(del.status == 0, del.stdout)
+            #expect(del.status == 0, "\(del.stdout)")
             #expect(allocations(dir).isEmpty, "the address is released: \(allocations(dir))")
             #expect(record(container: "c1") == nil)
         }
@@ -224,8 +224,11 @@ extension Privileged {
             #expect(plugin("ADD", conf(device), netns: ns).status == 0)
             let other = try lab.namespace()
             let twice = plugin("ADD", conf(device), netns: other)
-            #expect(twice.status == 1 && twice.msg.contains("already has an attachment"), twice.stdout)
-            #expect(link("net1", in: ns) != nil)
+            #expect(twice.code == 7 && twice.msg.contains("already attached to container c1"), "\(twice.stdout)")
+            let second = try lab.device()
+            let again = plugin("ADD", conf(second), netns: other)
+            #expect(again.status == 1 && again.msg.contains("already has an attachment net1"), "\(again.stdout)")
+            #expect(link("net1", in: ns) != nil && link(second) != nil && link("net1", in: other) == nil)
             #expect(plugin("DEL", conf(device), netns: ns).status == 0)
         }
 
@@ -283,20 +286,20 @@ extension Privileged {
             let lab = Lab()
             defer { lab.cleanUp() }
             let device = try lab.device()
-            let before = linkTable(only: device)
             let podA = try lab.namespace()
             #expect(plugin("ADD", conf(device), netns: podA, container: "A").status == 0)
             try markFromEarlierBoot(container: "A")
             try rebootReturns(device, from: podA)
+            let before = linkTable(only: device)   // as the reboot left it (DOWN), which B records
             let podB = try lab.namespace()
             #expect(plugin("ADD", conf(device), netns: podB, container: "B").status == 0)
             let inB = link("net1", in: podB)
             #expect(inB != nil)
 
             let delA = plugin("DEL", conf(device), netns: nil, container: "A")
-            #expect(delA.status == 0 && record(container: "A") == nil, delA.stdout)
+            #expect(delA.status == 0 && record(container: "A") == nil, "\(delA.stdout)")
             let delAinB = plugin("DEL", conf(device), netns: podB, container: "A")
-            #expect(delAinB.status == 0, delAinB.stdout)
+            #expect(delAinB.status == 0, "\(delAinB.stdout)")
             #expect(link("net1", in: podB) == inB && link(device) == nil, "B's device stays in B's pod")
             #expect(record(container: "B") != nil, "B's record stays")
 
