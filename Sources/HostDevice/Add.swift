@@ -105,13 +105,17 @@ struct Add {
     }
 
     /// Whether the record's device is where it put it: this boot, its namespace alive, and a link there
-    /// named as recorded whose alias record is this attachment's.
+    /// that is this attachment's — by its alias record, or by the recorded index and MAC (a container may
+    /// rename its interface; it is still in place).
     func inPlace(_ record: Attachment) throws -> Bool {
         guard !record.isFromEarlierBoot, record.phase == .added, let path = record.netns,
-              let (_, socket) = try Del(plugin: plugin, env: env, conf: conf, store: store).openContainer(path),
-              let link = try socket.link(named: record.ifname) else { return false }
-        return AttachmentIdentity.claimed(by: link.alias, owner: record.owner, conf: conf) != nil
-            || (AliasRecord.owner(link.alias) == nil && AliasRecord.decode(link.alias)?.name == record.original.name)
+              let (_, socket) = try Del(plugin: plugin, env: env, conf: conf, store: store).openContainer(path) else { return false }
+        return try socket.links().contains { link in
+            AttachmentIdentity.claimed(by: link.alias, owner: record.owner, conf: conf) != nil
+                || (AliasRecord.owner(link.alias) == nil && AliasRecord.decode(link.alias)?.name == record.original.name)
+                || (link.index == record.index && record.original.mac != nil && link.macAddress == record.original.mac
+                    && !AliasRecord.belongsToAnother(link.alias, than: record.owner))
+        }
     }
 
     /// The plan, with the single request's recovery: a kernel that moved the device and then said EEXIST

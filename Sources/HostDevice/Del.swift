@@ -40,6 +40,11 @@ struct Del {
             index = link.index
         }
         guard let original, let index else { return }   // nothing of ours: DEL succeeds
+        if let record, record.isFromEarlierBoot, original.mac == nil {
+            // Indexes are handed out afresh each boot: without a MAC nothing tells the device from another.
+            store.remove(record)
+            return
+        }
         // Asked only now that a device is to be moved: a DEL with nothing to do needs no report, and one
         // without a report still brings the device home (KernelKnowledge.unknown: the plan safe everywhere).
         let mover = Mover(knowledge: plugin.knowledge(), host: host, container: container, containerSocket: opened?.1,

@@ -215,7 +215,8 @@ extension Privileged {
             #expect(linkTable(only: device) == before)
         }
 
-        /// A live attachment still refuses a second ADD of the same container and ifname.
+        /// A live attachment still refuses a second ADD of the same container and ifname, and is never
+        /// taken for a voided one.
         @Test func aLiveRecordStillBlocks() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
@@ -229,6 +230,11 @@ extension Privileged {
             let again = plugin("ADD", conf(second), netns: other)
             #expect(again.status == 1 && again.msg.contains("already has an attachment net1"), "\(again.stdout)")
             #expect(link("net1", in: ns) != nil && link(second) != nil && link("net1", in: other) == nil)
+            // The container renamed its interface: still in place (its alias record and index say so).
+            try must("nsenter --net=\(ns) ip link set net1 down && nsenter --net=\(ns) ip link set net1 name eth9")
+            let renamed = plugin("ADD", conf(second), netns: other)
+            #expect(renamed.status == 1 && renamed.msg.contains("already has an attachment net1"), "\(renamed.stdout)")
+            #expect(link("eth9", in: ns) != nil && link(second) != nil)
             #expect(plugin("DEL", conf(device), netns: ns).status == 0)
         }
 
