@@ -124,6 +124,18 @@ extension Privileged {
             #expect(linkTable(only: device) == before && record(container: "c1") == nil)
         }
 
+        /// STATUS without a report still fails for a real reason: without CAP_NET_ADMIN (dropped from the
+        /// bounding set, so root's exec does not regain it) it says code 50, and why.
+        @Test func statusStillFailsWithoutCapNetAdmin() throws {
+            let host = try NoProbeHost("status")
+            defer { host.remove() }
+            let env = pluginEnvironment("STATUS", netns: nil).merging(host.env) { $1 }
+            let assignments = env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+            let run = sh("echo '{\"cniVersion\":\"1.1.0\",\"name\":\"lctest\",\"type\":\"host-device\"}' | env -i \(assignments) "
+                         + "setpriv --bounding-set=-net_admin --inh-caps=-net_admin \(pluginPath) 2>/dev/null")
+            #expect(run.status == 1 && run.output.contains("\"code\":50") && run.output.contains("CAP_NET_ADMIN"), "\(run.output)")
+        }
+
         /// `linkcaps plan` without a report: the same plan, the same reason, and --json marks it.
         @Test func planWithoutAReportSaysSo() throws {
             let lab = Lab()
@@ -315,6 +327,13 @@ extension Privileged {
                      + " && sed -i 's/\"containerID\":\"B\"/\"containerID\":\"A\"/' \(Lab.stateDir)/lctest_A_net1.json")
             let withRecord = plugin("DEL", conf(device), netns: podB, container: "A")
             #expect(withRecord.status == 0 && link("net1", in: podB) == inB, "A's record names the device's index and MAC, but B put it there")
+
+            // GC meets A's record of an earlier boot naming B's namespace path: B's device stays.
+            try must("cp \(Lab.stateDir)/lctest_B_net1.json \(Lab.stateDir)/lctest_A_net1.json"
+                     + " && sed -i 's/\"containerID\":\"B\"/\"containerID\":\"A\"/' \(Lab.stateDir)/lctest_A_net1.json")
+            try markFromEarlierBoot(container: "A")
+            let gc = plugin("GC", conf(device, version: "1.1.0", extra: ",\"cni.dev/valid-attachments\":[{\"containerID\":\"B\",\"ifname\":\"net1\"}]"), netns: nil)
+            #expect(gc.status == 0 && link("net1", in: podB) == inB && record(container: "A") == nil, "\(gc.stdout)")
 
             #expect(plugin("DEL", conf(device), netns: podB, container: "B").status == 0)
             #expect(linkTable(only: device) == before && record(container: "B") == nil)
