@@ -22,10 +22,18 @@ public enum ReportSource {
     }
 
     /// The report, or, when none can be had (no throwaway link kind without loading a module, a probe
-    /// that fails, no namespace for it), why: a missing answer costs the fast plan, never a pod.
+    /// that fails, no namespace for it), why: a missing answer costs the fast plan, never a pod. A cached
+    /// report with answers still to be asked again is kept when the probe cannot run: its conclusive
+    /// answers are this boot's, and the rest read as not seen (said in one line).
     public static func knowledge(warn: (String) -> Void = standardError) -> KernelKnowledge {
         do { return .report(try report(warn: warn)) } catch {
-            return .unknown(reason: "cannot read the kernel's capability report: \(error)")
+            let reason = "cannot read the kernel's capability report: \(error)"
+            if let partial = CapabilityCache().cachedPartialReport() {
+                warn("linkcaps-host-device: \(reason); planning from the cached answers of the probe of \(partial.probe.startedAt) "
+                     + "(those it could not tell read as not seen)")
+                return .report(partial)
+            }
+            return .unknown(reason: reason)
         }
     }
 

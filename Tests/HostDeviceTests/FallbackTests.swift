@@ -1,5 +1,8 @@
+import Capabilities
+import CapabilityCache
 import Foundation
 import Glibc
+import Probe
 import Testing
 
 /// A host where no probe can be made: LINKCAPS_TEST_MODULE_ROOT points the probe's module decision at a
@@ -134,6 +137,36 @@ extension Privileged {
             let run = sh("echo '{\"cniVersion\":\"1.1.0\",\"name\":\"lctest\",\"type\":\"host-device\"}' | env -i \(assignments) "
                          + "setpriv --bounding-set=-net_admin --inh-caps=-net_admin \(pluginPath) 2>/dev/null")
             #expect(run.status == 1 && run.output.contains("\"code\":50") && run.output.contains("CAP_NET_ADMIN"), "\(run.output)")
+        }
+
+        /// A cached report with an answer still inconclusive, on a host where the probe cannot ask again:
+        /// its conclusive answers (this boot's) still count — here, the single request — and the one left
+        /// reads as not seen (the altname is taken off in the host). One stderr line says so.
+        @Test func aPartlyInconclusiveCacheIsKeptWhenTheProbeCannotRun() throws {
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let host = try NoProbeHost("partial")
+            defer { host.remove() }
+            let device = try lab.device()
+            let altname = "lca\(getpid() % 100000)x\(Lab.next())"
+            try must("ip link property add dev \(device) altname \(altname)")
+            let ns = try lab.namespace()
+            let before = linkTable(only: device)
+            let partly = { (options: ProbeOptions) throws -> Report in
+                var report = try Prober.run(options)
+                report[.altnameFollowsMove]?.state = .inconclusive
+                return report
+            }
+            let seeded = try CapabilityCache(directory: host.cache, probe: partly).report()
+            #expect(seeded.state(.altnameFollowsMove) == .inconclusive && seeded.state(.moveSingleRequest) == .supported)
+            let add = plugin("ADD", conf(device), netns: ns, env: host.env)
+            #expect(add.status == 0, "\(add.stdout)")
+            let lines = add.stderr.split(separator: "\n")
+            #expect(lines.count == 1 && lines.first?.contains("planning from the cached answers") == true, "\(add.stderr)")
+            #expect(recordedStrategy() == "single-request", "the cached conclusive answers still count")
+            #expect(sh("ip link show dev \(altname)").status != 0, "the inconclusive altname answer reads as not seen")
+            #expect(plugin("DEL", conf(device), netns: ns, env: host.env).status == 0)
+            #expect(linkTable(only: device) == before)
         }
 
         /// `linkcaps plan` without a report: the same plan, the same reason, and --json marks it.
