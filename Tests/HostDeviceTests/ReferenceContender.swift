@@ -21,6 +21,15 @@ struct ReferenceContender: CustomStringConvertible {
         return [ours, ReferenceContender(binary: dir + "/host-device", cniPath: dir, isOurs: false)]
     }
 
+    /// Runs `body` for each contender, each with a lab of its own, cleaned up after it.
+    static func each(_ body: (ReferenceContender, Lab) throws -> Void) throws {
+        for who in all {
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            try body(who, lab)
+        }
+    }
+
     /// The reference suite's container id is "dummy", its interface eth0 unless a case says otherwise.
     func run(_ command: String, _ config: String, netns: String?, ifname: String = "eth0") -> PluginRun {
         plugin(command, config, netns: netns, ifname: ifname, container: "dummy", binary: binary, env: ["CNI_PATH": cniPath])
@@ -77,6 +86,12 @@ enum ReferenceCase {
     static func alias(_ name: String, in netns: String? = nil) -> String? {
         guard let line = link(name, in: netns), let range = line.range(of: #"alias .*$"#, options: .regularExpression) else { return nil }
         return String(line[range].dropFirst("alias ".count)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Nothing but lo in the namespace: what a refused ADD leaves there. (The host's own link table is
+    /// not compared: other suites on the machine add and remove links meanwhile.)
+    static func onlyLoopback(_ netns: String) -> Bool {
+        sh("nsenter --net=\(netns) ip -o link").output.split(separator: "\n").map { $0.split(separator: " ").dropFirst().first } == ["lo:"]
     }
 
     /// The IPv4 addresses (CIDR) of `name` in the namespace.

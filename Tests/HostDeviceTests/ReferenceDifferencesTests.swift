@@ -11,9 +11,7 @@ extension Privileged {
         /// Ours gives back the alias the device had; 1.9.1 overwrote it with the host name and clears it.
         /// Ours keeps a record while attached (1.9.1 keeps only the alias).
         @Test func originalAliasAndRecord() throws {
-            for who in ReferenceContender.all {
-                let lab = Lab()
-                defer { lab.cleanUp() }
+            try ReferenceContender.each { who, lab in
                 let device = try lab.device()
                 let ns = try lab.namespace()
                 try must("ip link set \(device) alias uplink-a")
@@ -32,9 +30,7 @@ extension Privileged {
         /// device never left); 1.9.1 moves and renames the device, then fails to print its result (999) and
         /// leaves it in the container, where its DEL (which does not ask for a version) finds it.
         @Test func missingCNIVersion() throws {
-            for who in ReferenceContender.all {
-                let lab = Lab()
-                defer { lab.cleanUp() }
+            try ReferenceContender.each { who, lab in
                 let device = try lab.device()
                 let ns = try lab.namespace()
                 let config = "{\"name\":\"\(C.network)\",\"type\":\"host-device\",\(C.device(device))}"
@@ -52,9 +48,7 @@ extension Privileged {
         /// moves the device to its scratch namespace, fails the move on (999 "file exists") and moves it back.
         /// Both leave it in the host under its name, UP.
         @Test func ifnameTakenInTheContainer() throws {
-            for who in ReferenceContender.all {
-                let lab = Lab()
-                defer { lab.cleanUp() }
+            try ReferenceContender.each { who, lab in
                 let device = try lab.device()
                 let ns = try lab.namespace()
                 try must("nsenter --net=\(ns) ip link add eth0 type veth peer name eth0q")
@@ -68,9 +62,7 @@ extension Privileged {
         /// (1.9.1 takes `device` and ignores the rest), and a duplicate key (code 6; Go's decoder keeps the
         /// last one, other readers the first).
         @Test func refusalsOfWhatItAccepts() throws {
-            for who in ReferenceContender.all {
-                let lab = Lab()
-                defer { lab.cleanUp() }
+            try ReferenceContender.each { who, lab in
                 let device = try lab.device()
                 let other = try lab.device()
                 let ns = try lab.namespace()
