@@ -5,21 +5,15 @@
 // plugin-floor-del.c are the same two moves as the two processes a CNI runtime starts).
 // Usage: plugin-floor DEVICE NETNS-PATH CONTAINER-NAME
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
-#include <stdio.h>
 #include <unistd.h>
 #include "plugin-move.h"
-// net/if.h clashes with linux/if.h; this is all we need from it.
-unsigned int if_nametoindex(const char *name);
 
 int main(int argc, char **argv) {
-    if (argc != 4) { fprintf(stderr, "usage: %s DEVICE NETNS CONTAINER-NAME\n", argv[0]); return 2; }
     int host = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
-    int target = open(argv[2], O_RDONLY | O_CLOEXEC);
+    int target = floor_arguments(argc, argv);
     int index = if_nametoindex(argv[1]);
-    if (host < 0 || target < 0 || index == 0) { perror("plugin-floor"); return 1; }
+    if (host < 0 || index == 0) { perror("plugin-floor"); return 1; }
     if (floor_move(floor_socket(), index, target, argv[3]) < 0) { perror("move in"); return 1; }   // ADD
     if (setns(target, CLONE_NEWNET) < 0) { perror("setns"); return 1; }
     if (floor_move(floor_socket(), index, host, argv[1]) < 0) { perror("move out"); return 1; }    // DEL

@@ -1,13 +1,27 @@
-// The one kernel request of a host-device plugin's ADD or DEL, shared by the plugin floors: RTM_NEWLINK
+// What the plugin floors share: their arguments, and the one kernel request of an ADD or a DEL, RTM_NEWLINK
 // moving a device into another namespace under a new name with IFF_UP, acknowledged. Plain netlink, no
 // libmnl: Debian ships libmnl without a static archive, and the floors are linked statically, so that
 // their start-up is the least a process can have.
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+
+// net/if.h clashes with linux/if.h; this is all we need from it.
+unsigned int if_nametoindex(const char *name);
+
+// All three floors take the same arguments; returns the container's namespace, opened.
+static int floor_arguments(int argc, char **argv) {
+    if (argc != 4) { fprintf(stderr, "usage: %s DEVICE NETNS CONTAINER-NAME\n", argv[0]); exit(2); }
+    int target = open(argv[2], O_RDONLY | O_CLOEXEC);
+    if (target < 0) { perror(argv[2]); exit(1); }
+    return target;
+}
 
 static int floor_socket(void) {
     return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
