@@ -59,6 +59,9 @@ public struct Plugin {
         case .add:
             let (container, socket) = try openContainer(env.netns!)
             try store.lock()
+            if let function = try UserspaceDriver.function(conf, sysfs: UserspaceDriver.sysfs(environment)) {
+                return try DpdkAdd(plugin: self, env: env, conf: conf, store: store, function: function).run()
+            }
             return try Add(plugin: self, env: env, conf: conf, store: store, container: container, inside: socket).run()
         case .del:
             try store.lock()
@@ -119,13 +122,21 @@ public struct Plugin {
               state.phase == .added else {
             throw CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
         }
+        if let function = state.function { return try DpdkAdd.check(self, env, conf, function) }
         guard let link = try socket.link(named: env.ifname) else {
             throw CNIError(.generic, "\(env.ifname) is missing from the container")
         }
-        guard AliasRecord.decode(link.alias)?.name == state.original.name else {
-            throw CNIError(.generic, "\(env.ifname) in the container is not \(state.original.name)")
+        guard let original = state.original, AliasRecord.decode(link.alias)?.name == original.name else {
+            throw CNIError(.generic, "\(env.ifname) in the container is not \(state.original?.name ?? "the recorded device")")
         }
-        let listed = conf.prevResult?["interfaces"]?.array?.contains { $0["name"]?.string == env.ifname } ?? false
+        try checkListed(env, conf)
+    }
+
+    /// CHECK's part common to both modes: prevResult lists our interface (in this sandbox), and IPAM agrees.
+    func checkListed(_ env: CNIEnvironment, _ conf: NetConf) throws {
+        let listed = conf.prevResult?["interfaces"]?.array?.contains {
+            $0["name"]?.string == env.ifname && ($0["sandbox"]?.string).map { $0 == env.netns } ?? true
+        } ?? false
         guard listed else { throw CNIError(.generic, "prevResult does not list \(env.ifname)") }
         if let type = conf.ipamType {
             _ = try IPAM.run(type, command: "CHECK", config: stdin, environment: environment, path: env.path)
