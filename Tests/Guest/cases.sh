@@ -630,3 +630,33 @@ t_dpdk_reference_1_9_1() {
   dpdk_give_back
   expect_host
 }
+
+# A runtime whose node rebooted sends DEL with CNI_NETNS empty: the address must still be released.
+# host-device 1.9.1 returns before IPAM DEL there (its issue #1196): noted, then cleaned up with a DEL
+# that names the pod.
+t_dpdk_del_without_netns() {
+  dpdk_take 2 uio_pci_generic
+  DPDK_DRIVER=uio_pci_generic
+  _c=$(dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.0.0)
+  pod_add podA
+  cni ADD cA $POD/podA net1 "$_c"
+  expect_rc 0 ADD
+  cni DEL cA - net1 "$_c"
+  expect_rc 0 "DEL without CNI_NETNS"
+  expect_eq "$(leases)" "" "host-local's leases after DEL without CNI_NETNS"
+  [ ! -e "$STATE/${NETWORK}_cA_net1.json" ] || fail "DEL without CNI_NETNS left the record"
+  if [ -x "$REFERENCE_CURRENT/host-device" ]; then
+    _c=$(PLUGIN=$REFERENCE_CURRENT/host-device dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.0.0)
+    PLUGIN=$REFERENCE_CURRENT/host-device cni ADD cA $POD/podA net1 "$_c"
+    expect_rc 0 "1.9.1 ADD"
+    PLUGIN=$REFERENCE_CURRENT/host-device cni DEL cA - net1 "$_c"
+    expect_rc 0 "1.9.1 DEL without CNI_NETNS"
+    note "1.9.1's DEL without CNI_NETNS left the leases: $(leases | tr -d ' ' | grep . || echo none)"
+    PLUGIN=$REFERENCE_CURRENT/host-device cni DEL cA $POD/podA net1 "$_c"
+    expect_rc 0 "1.9.1 DEL"
+    expect_eq "$(leases)" "" "host-local's leases after 1.9.1's DEL with CNI_NETNS"
+  fi
+  pod_del podA
+  dpdk_give_back
+  expect_host
+}

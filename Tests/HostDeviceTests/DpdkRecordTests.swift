@@ -25,6 +25,14 @@ import Testing
         #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == StateTests.sample)
     }
 
+    /// The fuzzer's seed for DPDK records is one: it starts from the shape the reader takes.
+    @Test func fuzzSeedIsARecord() throws {
+        let seed = packageRoot + "/Fuzzing/Corpus/state/dpdk-added"
+        let bytes = try #require(FileManager.default.contents(atPath: seed), "\(seed)")
+        let record = try Attachment(try JSON.parse(Array(bytes)))
+        #expect(record.mode == .dpdk && record.function?.driver == "uio_pci_generic")
+    }
+
     static let malformed: [(String, String, String)] = [
         (#""mode":"dpdk""#, #""mode":"sriov""#, "mode must be one of"),
         (#""mode":"dpdk""#, #""mode":5"#, "mode must be a string"),
