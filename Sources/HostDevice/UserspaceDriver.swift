@@ -26,14 +26,13 @@ enum UserspaceDriver {
     /// without a net device: given with one, they are refused, unless `kernelpath` is the function's own
     /// directory.
     static func function(_ conf: NetConf, sysfs: SysfsDevices) throws(CNIError) -> UserspaceFunction? {
-        let (id, field) = conf.runtimeDeviceID.map { ($0, "runtimeConfig.deviceID") } ?? (conf.pciBusID.map { ($0, "pciBusID") } ?? (nil, ""))
-        guard let id, let function = bound(id, sysfs) else { return nil }
-        guard conf.runtimeDeviceID == nil else { return function }   // it overrides the static selectors
-        var others = [conf.device.map { "device \($0)" }, conf.hwaddr.map { "hwaddr \($0)" }].compactMap { $0 }
-        if let path = conf.kernelpath, sysfs.resolve(path) != function.kernelpath { others.append("kernelpath \(path)") }
+        if let id = conf.runtimeDeviceID { return bound(id, sysfs) }   // it overrides the static selectors
+        guard let id = conf.pciBusID, let function = bound(id, sysfs) else { return nil }
+        var others = [conf.device.map { "device \(InputCheck.shown($0))" }, conf.hwaddr.map { "hwaddr \($0)" }].compactMap { $0 }
+        if let path = conf.kernelpath, sysfs.resolve(path) != function.kernelpath { others.append("kernelpath \(InputCheck.shown(path))") }
         guard others.isEmpty else {
             throw CNIError(.invalidConfig, "the selectors name different devices",
-                           details: "\(field) \(id) is bound to \(function.driver) and has no network device; "
+                           details: "pciBusID \(id) is bound to \(function.driver) and has no network device; "
                                + others.joined(separator: ", ") + " cannot name it")
         }
         return function

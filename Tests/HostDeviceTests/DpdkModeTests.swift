@@ -129,6 +129,11 @@ extension Privileged {
             #expect(both.code == 7 && both.msg == "the selectors name different devices", "\(both.stdout)")
             #expect(both.details.contains("bound to uio_pci_generic"), "\(both.details)")
             #expect(record() == nil, "nothing recorded for a refused ADD")
+            let own = config("\"pciBusID\":\"\(Self.function)\",\"kernelpath\":\"\(sysfs.root)/devices/pci0000:00/\(Self.function)\"")
+            #expect(run("ADD", own, netns: ns, sysfs: sysfs).status == 0, "a kernelpath naming the function itself agrees")
+            #expect(run("DEL", own, netns: ns, sysfs: sysfs).status == 0)
+            let elsewhere = run("ADD", config("\"pciBusID\":\"\(Self.function)\",\"kernelpath\":\"\(sysfs.root)/devices\""), netns: ns, sysfs: sysfs)
+            #expect(elsewhere.code == 7 && elsewhere.details.contains("kernelpath"), "\(elsewhere.stdout)")
         }
 
         /// Two ADDs for one function: the second is refused (7) naming the holder, whatever its selector;
