@@ -114,6 +114,26 @@ extension Privileged {
             }
         }
 
+        /// host-device's own DPDK case (its suite, every version it runs it in): static IPAM, the interface
+        /// exactly {name, sandbox}, the one address; then DEL.
+        @Test(arguments: ["0.3.0", "0.3.1", "0.4.0", "1.0.0"])
+        func theReferencesDpdkCase(_ version: String) throws {
+            let lab = Lab(), sysfs = try FakeSysfs(driver: "vfio-pci")
+            defer { lab.cleanUp() }
+            let ns = try lab.namespace()
+            let c = config("\"pciBusID\":\"\(Self.function)\"", version: version,
+                           extra: ",\"ipam\":{\"type\":\"static\",\"addresses\":[{\"address\":\"10.10.0.1/24\",\"gateway\":\"10.10.0.254\"}]}")
+            let env = ["LINKCAPS_TEST_SYSFS_ROOT": sysfs.root]
+            let add = plugin("ADD", c, netns: ns, ifname: "eth0", container: "dummy", env: env)
+            try #require(add.status == 0, "\(version): \(add.stdout)")
+            let interfaces = try #require(add.json["interfaces"] as? [[String: Any]])
+            #expect(interfaces.count == 1 && interfaces[0].keys.sorted() == ["name", "sandbox"], "\(add.stdout)")
+            #expect(interfaces[0]["name"] as? String == "eth0" && interfaces[0]["sandbox"] as? String == ns)
+            let ips = try #require(add.json["ips"] as? [[String: Any]])
+            #expect(ips.count == 1 && ips[0]["address"] as? String == "10.10.0.1/24", "\(add.stdout)")
+            #expect(plugin("DEL", c, netns: ns, ifname: "eth0", container: "dummy", env: env).status == 0)
+        }
+
         /// runtimeConfig.deviceID overrides `device` (here a name no link has); pciBusID given with a
         /// `device` is refused (the function has no net device for it to name).
         @Test func deviceIDOverridesAndOtherSelectorsAreRefused() throws {
