@@ -205,6 +205,23 @@ extension Privileged {
             #expect(run("DEL", c, netns: ns, sysfs: sysfs).status == 0, "DEL after GC")
         }
 
+        /// A failed ADD leaves nothing: an IPAM plugin that is missing is refused before the record is
+        /// written; one that fails (here host-local given a range it refuses) leaves no record and no lease.
+        @Test func failedAddLeavesNoRecord() throws {
+            let lab = Lab(), sysfs = try FakeSysfs(driver: "uio_pci_generic"), leases = Leases()
+            defer { lab.cleanUp() }
+            let ns = try lab.namespace()
+            let selector = "\"pciBusID\":\"\(Self.function)\""
+            let missing = run("ADD", config(selector, extra: ",\"ipam\":{\"type\":\"lc-no-such-ipam\"}"), netns: ns, sysfs: sysfs)
+            #expect(missing.code == 7 && missing.msg.contains("not found in CNI_PATH"), "\(missing.stdout)")
+            #expect(record() == nil)
+            let refused = leases.ipam.replacingOccurrences(of: "10.98.0.0/24", with: "10.98.0.0/33")
+            let failed = run("ADD", config(selector, extra: refused), netns: ns, sysfs: sysfs)
+            #expect(failed.status == 1 && failed.msg.contains("IPAM plugin host-local (ADD) failed"), "\(failed.stdout)")
+            #expect(record() == nil && leases.held.isEmpty, "nothing recorded, nothing leased")
+            #expect(try stateFiles().isEmpty)
+        }
+
         /// A function bound to a kernel driver is not DPDK mode: selected by pciBusID it must hold a net
         /// device in the host, and this one (in the prepared tree only) is no PCI device the host knows.
         @Test func kernelDriverIsNotDpdkMode() throws {
