@@ -4,6 +4,8 @@ import Policy
 
 /// DEL: idempotent. The device comes back to the host under its original name and state from wherever it
 /// is: the container, a scratch namespace a killed run left, or the host (returned by a dying namespace).
+/// Only a device this attachment put there: one whose alias record names another attachment (`for=`) is
+/// never moved, whatever namespace path the DEL was handed.
 struct Del {
     let plugin: Plugin
     let env: CNIEnvironment
@@ -20,28 +22,39 @@ struct Del {
             return
         }
         let host = try RouteSocket()
-        let opened = try env.netns.flatMap(openContainer)
-        let container = opened?.0
         let record = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        let owner = AttachmentIdentity.token(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        // A reboot voided the record's attachment: the device is in the host now, and a namespace path
+        // (reused by the kernel, or the runtime's new pod) names nothing of ours.
+        let netns = record?.isFromEarlierBoot == true ? nil : env.netns
+        let opened = try netns.flatMap(openContainer)
+        let container = opened?.0
         var original = record?.original
         var index = record?.index
         if original == nil, let socket = opened?.1,
-           let link = try socket.link(named: env.ifname), let recorded = AliasRecord.decode(link.alias),
-           recorded.name == conf.device || recorded.mac == conf.hwaddr, InputCheck.linkName(recorded.name) == nil {
-            // No record (lost state), but the alias says what the device was.
+           let link = try socket.link(named: env.ifname),
+           let recorded = AttachmentIdentity.claimed(by: link.alias, owner: owner, conf: conf), InputCheck.linkName(recorded.name) == nil {
+            // No record (lost state), but the alias says what the device was, and that it is ours.
             original = recorded
             index = link.index
         }
-        if original == nil, let link = try returnedDevice(host, named: conf.device), let recorded = AliasRecord.decode(link.alias),
+        if original == nil, let link = try returnedDevice(host, named: conf.device, owner: owner), let recorded = AliasRecord.decode(link.alias),
            InputCheck.linkName(recorded.name) == nil {
             original = recorded
             index = link.index
         }
         guard let original, let index else { return }   // nothing of ours: DEL succeeds
-        let report = try plugin.report(store)
-        let mover = Mover(report: report, host: host, container: container, containerSocket: opened?.1,
+        if let record, record.isFromEarlierBoot, original.mac == nil {
+            // Indexes are handed out afresh each boot: without a MAC nothing tells the device from another.
+            store.remove(record)
+            return
+        }
+        // Asked only now that a device is to be moved: a DEL with nothing to do needs no report, and one
+        // without a report still brings the device home (KernelKnowledge.unknown: the plan safe everywhere).
+        let mover = Mover(knowledge: plugin.knowledge(), host: host, container: container, containerSocket: opened?.1,
                           index: index, mac: original.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
+        mover.owner = owner
         mover.recordedName = original.name
         mover.reopenPinnedScratch()
         defer { mover.unpinScratch() }
@@ -49,7 +62,7 @@ struct Del {
         var found = try mover.relocate()
         if found == nil {
             // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?
-            guard let link = try returnedDevice(host, named: original.name) else {
+            guard let link = try returnedDevice(host, named: original.name, owner: owner) else {
                 if let record { store.remove(record) }   // gone (a virtual device dies with its namespace)
                 return
             }
@@ -83,9 +96,12 @@ struct Del {
         strategy == .scratchNamespace || strategy?.isAutomatic == false ? strategy : nil
     }
 
-    /// A host link carrying our alias record for the device `name` (how a dying namespace returns it).
-    func returnedDevice(_ host: RouteSocket, named name: String?) throws -> LinkMessage? {
+    /// A host link carrying our alias record for the device `name` (how a dying namespace returns it),
+    /// unless the record names another attachment (that one's DEL brings it home).
+    func returnedDevice(_ host: RouteSocket, named name: String?, owner: String) throws -> LinkMessage? {
         guard let name else { return nil }
-        return try host.links().first { AliasRecord.decode($0.alias)?.name == name }
+        return try host.links().first {
+            AliasRecord.decode($0.alias)?.name == name && !AliasRecord.belongsToAnother($0.alias, than: owner)
+        }
     }
 }

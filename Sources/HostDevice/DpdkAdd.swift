@@ -10,15 +10,22 @@ struct DpdkAdd {
     let function: UserspaceFunction
 
     func run() throws -> JSON {
-        if try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname) != nil {
-            throw CNIError(.generic, "container \(env.containerID) already has an attachment \(env.ifname) on network \(conf.name)")
+        if let own = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname) {
+            guard try !inPlace(own) else {
+                throw CNIError(.generic, "container \(env.containerID) already has an attachment \(env.ifname) on network \(conf.name)")
+            }
+            // Voided (an earlier boot, a namespace gone, an ADD that never finished): its DEL first.
+            var stale = env
+            stale.netns = own.isFromEarlierBoot ? nil : own.netns
+            try Del(plugin: plugin, env: stale, conf: conf, store: store).run()
         }
-        for case (_, .success(let other)) in store.all() where other.function?.kernelpath == function.kernelpath {
+        // A record of an earlier boot holds nothing: the reboot took every pod's function back.
+        for case (_, .success(let other)) in store.all() where other.function?.kernelpath == function.kernelpath && !other.isFromEarlierBoot {
             throw CNIError(.invalidConfig, "PCI function \(function.pciID) (\(function.driver)) is already attached to container \(other.containerID) as \(other.ifname)")
         }
         if let type = conf.ipamType { _ = try IPAM.locate(type, path: env.path) }
         var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
-                                phase: .adding, function: function, result: nil)
+                                phase: .adding, function: function, result: nil, bootId: AttachmentIdentity.currentBoot)
         try Interruption.check("before the PCI function was recorded")
         try store.save(record)
         var ipamStarted = false
@@ -42,6 +49,13 @@ struct DpdkAdd {
             store.remove(record)
             throw error
         }
+    }
+
+    /// Whether this attachment's record still describes a pod that has the function: written this boot,
+    /// complete, and its namespace alive.
+    func inPlace(_ record: Attachment) throws -> Bool {
+        guard !record.isFromEarlierBoot, record.phase == .added, let path = record.netns else { return false }
+        return try Del(plugin: plugin, env: env, conf: conf, store: store).openContainer(path) != nil
     }
 
     /// Our entry in the result: CNI_IFNAME in the pod's sandbox, and (CNI 1.1's `pciID`, absent from the

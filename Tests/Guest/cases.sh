@@ -55,18 +55,56 @@ t_select_runtime_deviceID() {
   attach_detach 3 "$(device_is 1), \"runtimeConfig\": {\"deviceID\": \"$(nic_pci 3)\"}"
 }
 
+# A reference plugin ($1, called $2 in messages) ADDs NIC 2 by its PCI address into a pod, then DELs it.
+reference_round_trip_by_pciBusID() {
+  pod_add podA
+  PLUGIN=$1 cni ADD cA $POD/podA net1 "$(PLUGIN=$1 conf "\"pciBusID\": \"$(nic_pci 2)\"")"
+  expect_rc 0 "$2 ADD with pciBusID $(nic_pci 2)"
+  expect_in_pod "$(nic_pci 2)" podA net1 "$(nic_mac 2)"
+  PLUGIN=$1 cni DEL cA $POD/podA net1 "$(PLUGIN=$1 conf "\"pciBusID\": \"$(nic_pci 2)\"")"
+  expect_rc 0 "$2 DEL"
+  pod_del podA
+}
+
 # The witness for the two above: Debian's host-device 1.1.1 finds a virtio-net NIC by its PCI address
 # (it looks below …/virtio*/net too). It returns the NIC DOWN and keeps its alias, so the case puts those
 # back before checking the host.
 t_reference_selects_virtio_nic_by_pciBusID() {
-  pod_add podA
-  PLUGIN=$REFERENCE cni ADD cA $POD/podA net1 "$(PLUGIN=$REFERENCE conf "\"pciBusID\": \"$(nic_pci 2)\"")"
-  expect_rc 0 "host-device 1.1.1 ADD with pciBusID $(nic_pci 2)"
-  expect_in_pod "$(nic_pci 2)" podA net1 "$(nic_mac 2)"
-  PLUGIN=$REFERENCE cni DEL cA $POD/podA net1 "$(PLUGIN=$REFERENCE conf "\"pciBusID\": \"$(nic_pci 2)\"")"
-  expect_rc 0 "host-device 1.1.1 DEL"
-  pod_del podA
+  reference_round_trip_by_pciBusID "$REFERENCE" "host-device 1.1.1"
   ip link set dev "$(nic_name 2)" alias "" up
+  expect_host
+}
+
+# The same with the reference's current release (1.9.1), the second witness: it finds the NIC the same
+# way, moves it through a scratch namespace, clears the alias at DEL and leaves the NIC DOWN.
+t_reference191_selects_virtio_nic_by_pciBusID() {
+  [ -x "$REF191" ] || skip "no host-device 1.9.1 in the guest (scripts/reference-plugins could not get it)"
+  reference_round_trip_by_pciBusID "$REF191" "host-device 1.9.1"
+  case $(describe "$(nic_name 2)") in *" DOWN "*) ;; *) fail "1.9.1 returned the NIC not DOWN (it was seen to leave it DOWN): $(describe "$(nic_name 2)")" ;; esac
+  ip link set dev "$(nic_name 2)" up
+  expect_host
+}
+
+# What 1.9.1 does to the NIC's altname while the NIC is in the pod, beside what the probe says of the
+# kernel: where altnames do not follow a move (before v6.6 and 6.1.60) the host goes on resolving it to
+# the NIC in the pod (the hazard this plugin's altname steps take away); where they do, nothing resolves.
+t_reference191_altname_while_attached() {
+  [ -x "$REF191" ] || skip "no host-device 1.9.1 in the guest (scripts/reference-plugins could not get it)"
+  _state=$(capability altname.followsMove) _alt=$(nic_altname 1)
+  pod_add podA
+  PLUGIN=$REF191 cni ADD cA $POD/podA net1 "$(PLUGIN=$REF191 conf "$(device_is 1)")"
+  expect_rc 0 "host-device 1.9.1 ADD"
+  _seen=$(ip -o link show dev "$_alt" 2>/dev/null | cut -d' ' -f1-2 || true)
+  PLUGIN=$REF191 cni DEL cA $POD/podA net1 "$(PLUGIN=$REF191 conf "$(device_is 1)")"
+  expect_rc 0 "host-device 1.9.1 DEL"
+  pod_del podA
+  ip link set dev "$(nic_name 1)" up
+  case $_state in
+    supported) [ -z "$_seen" ] || fail "the report says altnames follow a move, yet the host resolved $_alt: $_seen" ;;
+    unsupported) [ -n "$_seen" ] || fail "the report says altnames stay behind, yet the host did not resolve $_alt"
+      note "as the report says, the host resolved $_alt to the NIC in the pod ($_seen)" ;;
+    *) note "altname.followsMove is $_state; the host resolved [${_seen}]" ;;
+  esac
   expect_host
 }
 
@@ -392,7 +430,7 @@ t_kill9_each_del_step_scratch_namespace() { kill_at_each_step del ', "strategy":
 # address (pciID, CNI 1.1.0 only); DEL runs IPAM DEL only. Every case gives the NIC back to virtio-pci
 # (a trap, also when it fails) and checks it comes back under its name with its MAC.
 
-REFERENCE_CURRENT=/opt/cni/ref191       # host-device and host-local 1.9.1 (scripts/reference-plugins), when packed
+REF191_CNI_DIR=/opt/cni/ref191          # host-local 1.9.1 (beside $REF191, from scripts/guest-test), when packed
 
 # Loads driver $1 (modprobe: the trimmed module tree and the full one alike), or skips saying why.
 dpdk_load() {
@@ -460,7 +498,7 @@ dpdk_conf() {
 # 1.1.0 needs 1.9.1's. Empty when that cannot be had here.
 ipam_dir_for() {
   case $1 in
-    1.1.0) [ -x "$REFERENCE_CURRENT/host-local" ] && echo "$REFERENCE_CURRENT" ;;
+    1.1.0) [ -x "$REF191_CNI_DIR/host-local" ] && echo "$REF191_CNI_DIR" ;;
     *) echo "$CNI_DIR" ;;
   esac
 }
@@ -601,27 +639,27 @@ t_dpdk_race_two_pods() {
 # The comparison column: host-device 1.9.1 on the same function (ADD, CHECK, DEL, DEL), and two pods at
 # once. Differences are noted, not failed: no pciID in 1.1.0 results, both racing pods get the function.
 t_dpdk_reference_1_9_1() {
-  [ -x "$REFERENCE_CURRENT/host-device" ] || skip "host-device 1.9.1 not packed into this guest"
+  [ -x "$REF191" ] && [ -x "$REF191_CNI_DIR/host-local" ] || skip "host-device and host-local 1.9.1 not packed into this guest"
   dpdk_take 1 uio_pci_generic
   DPDK_DRIVER=uio_pci_generic
-  _c=$(PLUGIN=$REFERENCE_CURRENT/host-device dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.1.0)
+  _c=$(PLUGIN=$REF191 dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.1.0)
   pod_add podA
   pod_add podB
-  PLUGIN=$REFERENCE_CURRENT/host-device CNI_DIR=$REFERENCE_CURRENT cni ADD cA $POD/podA net1 "$_c"
+  PLUGIN=$REF191 CNI_DIR=$REF191_CNI_DIR cni ADD cA $POD/podA net1 "$_c"
   expect_rc 0 "1.9.1 ADD"
   _pci=$(answer '.interfaces[0].pciID // "none"')
   DPDK_REFERENCE=1 expect_dpdk_result 1.1.0 podA
   _r=$(cat "$GUEST_RUN/out")
-  PLUGIN=$REFERENCE_CURRENT/host-device CNI_DIR=$REFERENCE_CURRENT cni CHECK cA $POD/podA net1 \
-    "$(PLUGIN=$REFERENCE_CURRENT/host-device dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.1.0 ", \"prevResult\": $_r")"
+  PLUGIN=$REF191 CNI_DIR=$REF191_CNI_DIR cni CHECK cA $POD/podA net1 \
+    "$(PLUGIN=$REF191 dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.1.0 ", \"prevResult\": $_r")"
   expect_rc 0 "1.9.1 CHECK"
-  PLUGIN=$REFERENCE_CURRENT/host-device CNI_DIR=$REFERENCE_CURRENT cni ADD cB $POD/podB net1 "$_c"
+  PLUGIN=$REF191 CNI_DIR=$REF191_CNI_DIR cni ADD cB $POD/podB net1 "$_c"
   _second=$CNI_RC
   for _id in A B; do
-    PLUGIN=$REFERENCE_CURRENT/host-device CNI_DIR=$REFERENCE_CURRENT cni DEL "c$_id" "$POD/pod$_id" net1 "$_c"
+    PLUGIN=$REF191 CNI_DIR=$REF191_CNI_DIR cni DEL "c$_id" "$POD/pod$_id" net1 "$_c"
     expect_rc 0 "1.9.1 DEL c$_id"
   done
-  PLUGIN=$REFERENCE_CURRENT/host-device CNI_DIR=$REFERENCE_CURRENT cni DEL cA $POD/podA net1 "$_c"
+  PLUGIN=$REF191 CNI_DIR=$REF191_CNI_DIR cni DEL cA $POD/podA net1 "$_c"
   expect_rc 0 "1.9.1 second DEL"
   expect_eq "$(leases)" "" "leases after 1.9.1's DELs"
   note "1.9.1: pciID in its 1.1.0 result: $_pci; a second pod's ADD of the same function: status $_second"
@@ -645,14 +683,14 @@ t_dpdk_del_without_netns() {
   expect_rc 0 "DEL without CNI_NETNS"
   expect_eq "$(leases)" "" "host-local's leases after DEL without CNI_NETNS"
   [ ! -e "$STATE/${NETWORK}_cA_net1.json" ] || fail "DEL without CNI_NETNS left the record"
-  if [ -x "$REFERENCE_CURRENT/host-device" ]; then
-    _c=$(PLUGIN=$REFERENCE_CURRENT/host-device dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.0.0)
-    PLUGIN=$REFERENCE_CURRENT/host-device cni ADD cA $POD/podA net1 "$_c"
+  if [ -x "$REF191" ]; then
+    _c=$(PLUGIN=$REF191 dpdk_conf "\"pciBusID\": \"$DPDK_PCI\"" 1.0.0)
+    PLUGIN=$REF191 cni ADD cA $POD/podA net1 "$_c"
     expect_rc 0 "1.9.1 ADD"
-    PLUGIN=$REFERENCE_CURRENT/host-device cni DEL cA - net1 "$_c"
+    PLUGIN=$REF191 cni DEL cA - net1 "$_c"
     expect_rc 0 "1.9.1 DEL without CNI_NETNS"
     note "1.9.1's DEL without CNI_NETNS left the leases: $(leases | tr -d ' ' | grep . || echo none)"
-    PLUGIN=$REFERENCE_CURRENT/host-device cni DEL cA $POD/podA net1 "$_c"
+    PLUGIN=$REF191 cni DEL cA $POD/podA net1 "$_c"
     expect_rc 0 "1.9.1 DEL"
     expect_eq "$(leases)" "" "host-local's leases after 1.9.1's DEL with CNI_NETNS"
   fi

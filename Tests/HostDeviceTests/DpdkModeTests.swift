@@ -205,6 +205,29 @@ extension Privileged {
             #expect(run("DEL", c, netns: ns, sysfs: sysfs).status == 0, "DEL after GC")
         }
 
+        /// After a reboot a record holds nothing: another pod's of an earlier boot does not refuse the
+        /// function, and this attachment's own is cleared (its DEL first) instead of refusing the ADD.
+        @Test func recordsOfAnEarlierBootHoldNothing() throws {
+            let lab = Lab(), sysfs = try FakeSysfs(driver: "uio_pci_generic")
+            defer { lab.cleanUp() }
+            let ns = try lab.namespace()
+            let kernelpath = "\(sysfs.root)/devices/pci0000:00/\(Self.function)"
+            for container in ["old", "c1"] {
+                let text = "{\"version\":1,\"network\":\"lctest\",\"containerID\":\"\(container)\",\"ifname\":\"net1\",\"netns\":\"/run/netns/gone\","
+                    + "\"phase\":\"added\",\"mode\":\"dpdk\",\"bootId\":\"an-earlier-boot\",\"device\":{\"pciID\":\"\(Self.function)\","
+                    + "\"driver\":\"uio_pci_generic\",\"kernelpath\":\"\(kernelpath)\"},\"result\":null}"
+                try text.write(toFile: "\(Lab.stateDir)/lctest_\(container)_net1.json", atomically: true, encoding: .utf8)
+            }
+            let c = config("\"pciBusID\":\"\(Self.function)\"")
+            let add = run("ADD", c, netns: ns, sysfs: sysfs)
+            #expect(add.status == 0, "\(add.stdout)")
+            #expect(record()?["bootId"] as? String != "an-earlier-boot" && record()?["netns"] as? String == ns, "c1's record is this ADD's")
+            #expect(record("old") != nil, "another attachment's record is left to its own DEL or GC")
+            #expect(run("DEL", c, netns: ns, sysfs: sysfs).status == 0)
+            #expect(run("DEL", c, netns: nil, container: "old", sysfs: sysfs).status == 0)
+            #expect(try stateFiles().isEmpty)
+        }
+
         /// A failed ADD leaves nothing: an IPAM plugin that is missing is refused before the record is
         /// written; one that fails (here host-local given a range it refuses) leaves no record and no lease.
         @Test func failedAddLeavesNoRecord() throws {
