@@ -1,3 +1,4 @@
+import Glibc
 import Namespaces
 import Netlink
 import Policy
@@ -59,16 +60,13 @@ struct Del {
         mover.reopenPinnedScratch()
         defer { mover.unpinScratch() }
         if container != nil && record?.phase != .adding { mover.location = .container }
-        var found = try mover.relocate()
-        if found == nil {
-            // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?
-            guard let link = try returnedDevice(host, named: original.name, owner: owner) else {
-                if let record { store.remove(record) }   // gone (a virtual device dies with its namespace)
-                return
-            }
-            mover.index = link.index
-            mover.location = .host
-            found = link
+        var found = try locate(mover, host: host, name: original.name, owner: owner)
+        if found == nil, container == nil, record?.kernelpath != nil {
+            found = try awaitReturn(mover, host: host, name: original.name, owner: owner)
+        }
+        guard let found else {
+            if let record { store.remove(record) }   // gone (a virtual device dies with its namespace)
+            return
         }
         let unrestored: [String]
         do { unrestored = try mover.restore(original, label: "del", forced: stepwiseOrScratch(conf.strategy), found: found) } catch {
@@ -79,6 +77,36 @@ struct Del {
         // succeeds (a runtime would retry a failed DEL forever), and says so.
         for problem in unrestored { ReportSource.standardError("linkcaps-host-device: " + problem) }
     }
+
+    /// The device at its index or MAC wherever the mover looks, else a host link carrying its alias record
+    /// (a dying namespace may return a device under a new index).
+    func locate(_ mover: Mover, host: RouteSocket, name: String, owner: String) throws -> LinkMessage? {
+        if let link = try mover.relocate() { return link }
+        guard let link = try returnedDevice(host, named: name, owner: owner) else { return nil }
+        mover.index = link.index
+        mover.location = .host
+        return link
+    }
+
+    /// A physical device whose namespace is gone but which is not in the host yet is on its way: the kernel
+    /// hands it back only when it dismantles the namespace (on a workqueue, after an RCU grace period),
+    /// and ctr (CNI_NETNS empty) or cri-o (the namespace unmounted first) call DEL as soon as the last process
+    /// of the container has exited. Waits for it up to `returnWait` polls; SIGTERM, SIGINT or SIGHUP end the
+    /// wait with code 11 and the record kept, so the next DEL goes on.
+    func awaitReturn(_ mover: Mover, host: RouteSocket, name: String, owner: String) throws -> LinkMessage? {
+        for _ in 0..<Del.returnWait {
+            if let signal = Interruption.poll() {
+                throw CNIError(.tryAgainLater, "interrupted by \(signalName(signal)) while waiting for \(name) to come back to the host")
+            }
+            usleep(Del.returnPoll)
+            if let link = try locate(mover, host: host, name: name, owner: owner) { return link }
+        }
+        return nil
+    }
+
+    /// 100 polls 50 ms apart: 5 s, far more than a namespace's dismantling takes even on a loaded host.
+    static let returnWait = 100
+    static let returnPoll: UInt32 = 50_000
 
     /// The container's namespace and a socket inside, or nil when it is gone or unusable (DEL goes on without
     /// it). A thread that could not come back from it is the one error that stops DEL: nothing has been

@@ -293,6 +293,25 @@ t_pod_netns_deleted_name_taken() {
   expect_host
 }
 
+# ctr (containerd's `ctr run --cni`) calls DEL with CNI_NETNS empty as soon as the task has exited, and the
+# kernel hands the NIC back only when it dismantles the namespace. Here the task's last process keeps the
+# (already unmounted) namespace for 3 s, longer than DEL takes to look for the NIC under TCG: DEL must wait
+# for it, not take it for gone (it would come back as net1 and stay so). DEL waits up to 5 s.
+t_pod_netns_dies_while_del_runs_netns_empty() {
+  pod_add podA
+  cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
+  expect_rc 0 ADD
+  ip netns exec podA sleep 3 &
+  _task=$!
+  _n=50
+  while [ -z "$(ip netns pids podA)" ]; do _n=$((_n - 1)); [ "$_n" -gt 0 ] || fail "sleep did not enter podA"; sleep 0.02; done
+  pod_del podA
+  cni DEL cA "" net1 "$(conf "$(device_is 1)")"
+  wait "$_task" || true
+  expect_rc 0 "DEL while the namespace was still dying, CNI_NETNS empty"
+  expect_host
+}
+
 # --- the container changes the NIC -------------------------------------------------------------------
 
 # ADD, run $1 against the NIC in the pod, DEL: all restored, nothing left inside.
