@@ -108,12 +108,12 @@ struct Add {
     /// that is this attachment's — by its alias record, or by the recorded index and MAC (a container may
     /// rename its interface; it is still in place).
     func inPlace(_ record: Attachment) throws -> Bool {
-        guard !record.isFromEarlierBoot, record.phase == .added, let path = record.netns,
+        guard !record.isFromEarlierBoot, record.phase == .added, let path = record.netns, let original = record.original,
               let (_, socket) = try Del(plugin: plugin, env: env, conf: conf, store: store).openContainer(path) else { return false }
         return try socket.links().contains { link in
             AttachmentIdentity.claimed(by: link.alias, owner: record.owner, conf: conf) != nil
-                || (AliasRecord.owner(link.alias) == nil && AliasRecord.decode(link.alias)?.name == record.original.name)
-                || (link.index == record.index && record.original.mac != nil && link.macAddress == record.original.mac
+                || (AliasRecord.owner(link.alias) == nil && AliasRecord.decode(link.alias)?.name == original.name)
+                || (link.index == record.index && original.mac != nil && link.macAddress == original.mac
                     && !AliasRecord.belongsToAnother(link.alias, than: record.owner))
         }
     }
@@ -148,27 +148,17 @@ struct Add {
     /// No host device answers the selectors: either it is in a pod already (a record says so, by name,
     /// altname, MAC or sysfs device) or there is none.
     func notFound(_ selectors: String, _ sysfs: SysfsDevices) -> CNIError {
-        for case (_, .success(let attachment)) in store.all()
-        where DeviceSelection.names(conf, attachment.original, kernelpath: attachment.kernelpath, sysfs: sysfs) {
-            return CNIError(.invalidConfig, "device \(attachment.original.name) is already attached to container \(attachment.containerID) as \(attachment.ifname)")
+        for case (_, .success(let attachment)) in store.all() {
+            guard let original = attachment.original,
+                  DeviceSelection.names(conf, original, kernelpath: attachment.kernelpath, sysfs: sysfs) else { continue }
+            return CNIError(.invalidConfig, "device \(original.name) is already attached to container \(attachment.containerID) as \(attachment.ifname)")
         }
         return CNIError(.invalidConfig, "no host device found for \(selectors)")
     }
 
-    /// The result in the input's version: the interface, then what IPAM gave (its IPs on interface 0).
     func makeResult(mac: String?, ipam: JSON?) -> JSON {
-        var result: JSON = .object(["cniVersion": .string(conf.cniVersion)])
-        var interfaces = conf.prevResult?["interfaces"]?.array ?? []
-        let ours = interfaces.count
-        interfaces.append(.object(["name": .string(env.ifname), "mac": mac.map(JSON.string), "sandbox": env.netns.map(JSON.string)]))
-        result.set("interfaces", .array(interfaces))
-        let source = ipam ?? conf.prevResult
-        var ips = source?["ips"]?.array ?? []
-        if ipam != nil { for i in ips.indices { ips[i].set("interface", .number(String(ours))) } }
-        if !ips.isEmpty { result.set("ips", .array(ips)) }
-        if let routes = source?["routes"] { result.set("routes", routes) }
-        result.set("dns", source?["dns"] ?? .object([]))
-        return result
+        AttachmentResult.make(conf, interface: .object(["name": .string(env.ifname), "mac": mac.map(JSON.string),
+                                                         "sandbox": env.netns.map(JSON.string)]), ipam: ipam)
     }
 }
 

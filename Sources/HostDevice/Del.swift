@@ -18,6 +18,10 @@ struct Del {
         if let type = conf.ipamType, !skipIPAM {
             _ = try IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
         }
+        if let record = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname), record.mode == .dpdk {
+            store.remove(record)   // DPDK mode: nothing moved, IPAM was all there was to undo
+            return
+        }
         let host = try RouteSocket()
         let record = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
         let owner = AttachmentIdentity.token(network: conf.name, containerID: env.containerID, ifname: env.ifname)

@@ -28,6 +28,11 @@ enum InputCheck {
         text(name, limit: LinkLimit.altName)
     }
 
+    /// A PCI or auxiliary device id (`pciBusID`, `runtimeConfig.deviceID`): one name under /sys/bus/*/devices.
+    static func deviceID(_ value: String) -> String? {
+        text(value, limit: 64) ?? (value.contains("/") || value == "." || value == ".." ? "is not a device id" : nil)
+    }
+
     /// A name the CNI spec allows for networks and container ids: [A-Za-z0-9][A-Za-z0-9_.-]*.
     static func cniName(_ value: String, limit: Int) -> String? {
         if value.isEmpty { return "is empty" }

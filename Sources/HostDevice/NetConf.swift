@@ -59,18 +59,15 @@ public struct NetConf: Sendable {
             guard value.isObject else { throw CNIError(.decodeFailure, "\(key) must be an object") }
             return value
         }
-        let pathPart = { (value: String) -> String? in
-            InputCheck.text(value, limit: 64) ?? (value.contains("/") || value == "." || value == ".." ? "is not a device id" : nil)
-        }
         var conf = NetConf(raw: json, cniVersion: version, name: try text("name") ?? "",
                            device: try bounded("device", InputCheck.deviceName),
                            hwaddr: try bounded("hwaddr", InputCheck.mac)?.lowercased(),
                            kernelpath: try bounded("kernelpath") {
                                InputCheck.text($0, limit: 4095) ?? ($0.hasPrefix("/") ? nil : "is not an absolute path")
                            },
-                           pciBusID: try bounded("pciBusID", pathPart), runtimeDeviceID: nil, ipamType: nil,
+                           pciBusID: try bounded("pciBusID", InputCheck.deviceID), runtimeDeviceID: nil, ipamType: nil,
                            strategy: nil, prevResult: try object("prevResult"), validAttachments: [])
-        if let runtime = try object("runtimeConfig") { conf.runtimeDeviceID = try bounded("deviceID", in: runtime, pathPart) }
+        if let runtime = try object("runtimeConfig") { conf.runtimeDeviceID = try bounded("deviceID", in: runtime, InputCheck.deviceID) }
         if let ipam = json["ipam"], ipam != .null {
             guard ipam.isObject, let type = ipam["type"]?.string, !type.isEmpty else {
                 throw CNIError(.invalidConfig, "ipam must be an object with a \"type\"")

@@ -61,6 +61,9 @@ public struct Plugin {
         case .add:
             let (container, socket) = try openContainer(env.netns!)
             try store.lock()
+            if let function = try UserspaceDriver.function(conf, sysfs: UserspaceDriver.sysfs(environment)) {
+                return try DpdkAdd(plugin: self, env: env, conf: conf, store: store, function: function).run()
+            }
             return try Add(plugin: self, env: env, conf: conf, store: store, container: container, inside: socket).run()
         case .del:
             try store.lock()
@@ -129,19 +132,27 @@ public struct Plugin {
         let state = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
         let noAttachment = CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
         if let state, state.phase != .added { throw noAttachment }
+        if let function = state?.function { return try DpdkAdd.check(self, env, conf, function) }
         guard let link = try socket.link(named: env.ifname) else {
             throw state == nil ? noAttachment : CNIError(.generic, "\(env.ifname) is missing from the container")
         }
         let owner = AttachmentIdentity.token(network: conf.name, containerID: env.containerID, ifname: env.ifname)
         if let state {
-            guard AliasRecord.decode(link.alias)?.name == state.original.name,
+            guard let original = state.original, AliasRecord.decode(link.alias)?.name == original.name,
                   !AliasRecord.belongsToAnother(link.alias, than: owner) else {
-                throw CNIError(.generic, "\(env.ifname) in the container is not \(state.original.name)")
+                throw CNIError(.generic, "\(env.ifname) in the container is not \(state.original?.name ?? "the recorded device")")
             }
         } else {
             guard AttachmentIdentity.claimed(by: link.alias, owner: owner, conf: conf) != nil else { throw noAttachment }
         }
-        let listed = conf.prevResult?["interfaces"]?.array?.contains { $0["name"]?.string == env.ifname } ?? false
+        try checkListed(env, conf)
+    }
+
+    /// CHECK's part common to both modes: prevResult lists our interface (in this sandbox), and IPAM agrees.
+    func checkListed(_ env: CNIEnvironment, _ conf: NetConf) throws {
+        let listed = conf.prevResult?["interfaces"]?.array?.contains {
+            $0["name"]?.string == env.ifname && ($0["sandbox"]?.string).map { $0 == env.netns } ?? true
+        } ?? false
         guard listed else { throw CNIError(.generic, "prevResult does not list \(env.ifname)") }
         if let type = conf.ipamType {
             _ = try IPAM.run(type, command: "CHECK", config: stdin, environment: environment, path: env.path)

@@ -10,6 +10,9 @@ import SystemPackage
 struct Attachment: Equatable {
     /// `adding` from before the device moves until it is in place with its addresses, then `added`.
     enum Phase: String, CaseIterable { case adding, added }
+    /// What the attachment holds: a net device moved into the pod, or a PCI function a userspace driver owns
+    /// (DPDK mode: nothing moved, the record says who has it).
+    enum Mode: String, CaseIterable { case netdev, dpdk }
 
     var network: String
     var containerID: String
@@ -17,13 +20,18 @@ struct Attachment: Equatable {
     var netns: String?
     var phase: Phase
     var strategy: Strategy?
-    var index: Int32
-    var original: OriginalState
+    /// The net device's index and what it was; nil in DPDK mode (no net device).
+    var index: Int32?
+    var original: OriginalState?
     /// The sysfs directory of the device the net device hangs from (…/0000:00:05.0/virtio1), as the
     /// kernelpath selector names it; nil for virtual links. What lets a second ADD that selects the device
     /// by PCI address, deviceID or kernelpath, while it is in a pod, learn where it went.
     var kernelpath: String?
     var result: JSON?
+    /// DPDK mode's PCI function; nil for a net device.
+    var function: UserspaceFunction?
+
+    var mode: Mode { function == nil ? .netdev : .dpdk }
     /// The boot the record was written in (/proc/sys/kernel/random/boot_id); nil in records written
     /// before it was kept. A reboot voids every attachment (the kernel gives the devices back), so a record
     /// of another boot describes no device where it says.
@@ -34,15 +42,21 @@ struct Attachment: Equatable {
     static let altNamesLimit = 512
 
     var json: JSON {
-        let device: JSON = .object(["name": .string(original.name), "ifindex": .number(String(index)),
-                                    "up": .bool(original.up), "mtu": .number(String(original.mtu)),
-                                    "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null,
-                                    "altNames": .array(original.altNames.map(JSON.string)),
-                                    "kernelpath": kernelpath.map(JSON.string) ?? .null])
+        var device: JSON = .object([])
+        if let function {
+            device = .object(["pciID": .string(function.pciID), "driver": .string(function.driver),
+                              "kernelpath": .string(function.kernelpath)])
+        } else if let original, let index {
+            device = .object(["name": .string(original.name), "ifindex": .number(String(index)),
+                              "up": .bool(original.up), "mtu": .number(String(original.mtu)),
+                              "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null,
+                              "altNames": .array(original.altNames.map(JSON.string)),
+                              "kernelpath": kernelpath.map(JSON.string) ?? .null])
+        }
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
                         "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase.rawValue),
-                        "strategy": strategy.map { .string($0.rawValue) }, "device": device, "result": result,
-                        "bootId": bootId.map(JSON.string)])
+                        "mode": .string(mode.rawValue), "strategy": strategy.map { .string($0.rawValue) }, "device": device,
+                        "result": result, "bootId": bootId.map(JSON.string)])
     }
 
     init(network: String, containerID: String, ifname: String, netns: String?, phase: Phase, strategy: Strategy?,
@@ -50,6 +64,14 @@ struct Attachment: Equatable {
         self.network = network; self.containerID = containerID; self.ifname = ifname; self.netns = netns
         self.phase = phase; self.strategy = strategy; self.index = index; self.original = original
         self.kernelpath = kernelpath; self.result = result; self.bootId = bootId
+    }
+
+    /// A DPDK-mode attachment: the PCI function, no net device, no strategy.
+    init(network: String, containerID: String, ifname: String, netns: String?, phase: Phase, function: UserspaceFunction,
+         result: JSON?, bootId: String? = nil) {
+        self.network = network; self.containerID = containerID; self.ifname = ifname; self.netns = netns
+        self.phase = phase; self.function = function; self.kernelpath = function.kernelpath; self.result = result
+        self.bootId = bootId
     }
 
     /// What the alias record's `for=` says of a device this attachment put in place.
@@ -82,10 +104,28 @@ struct Attachment: Equatable {
         let network = try string("network")!, containerID = try string("containerID")!, ifname = try string("ifname")!
         let netns = try string("netns", optional: true), phaseText = try string("phase")!
         let strategyText = try string("strategy", optional: true)
+        try check("network", network) { InputCheck.cniName($0, limit: 255) }
+        try check("containerID", containerID) { InputCheck.cniName($0, limit: 255) }
+        try check("ifname", ifname, InputCheck.linkName)
+        try check("netns", netns) { InputCheck.text($0, limit: 4095) }
+        let bootId = try string("bootId", optional: true)
+        try check("bootId", bootId) { InputCheck.text($0, limit: 64) }
+        guard let phase = Phase(rawValue: phaseText) else {
+            throw StateError("phase must be one of \(Phase.allCases.map(\.rawValue))")
+        }
+        // Absent in records written before DPDK mode: a net device.
+        let modeText = try string("mode", optional: true) ?? Mode.netdev.rawValue
+        guard let mode = Mode(rawValue: modeText) else { throw StateError("mode must be one of \(Mode.allCases.map(\.rawValue))") }
+        if mode == .dpdk {
+            let function = try Self.function(device, strategy: strategyText)
+            if let result = json["result"], result != .null, !result.isObject { throw StateError("result must be an object") }
+            self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
+                      function: function, result: json["result"].flatMap { $0 == .null ? nil : $0 }, bootId: bootId)
+            return
+        }
         let name = try string("name", in: device)!, mac = try string("mac", in: device, optional: true)
         let alias = try string("alias", in: device, optional: true)
         let kernelpath = try string("kernelpath", in: device, optional: true)
-        let bootId = try string("bootId", optional: true)
         // Absent in records written before altnames were kept: none.
         var altNames: [String] = []
         if let list = device["altNames"], list != .null {
@@ -96,14 +136,6 @@ struct Attachment: Equatable {
                 try check("device.altNames[\(altNames.count)]", altName) { $0.isEmpty ? "is empty" : InputCheck.text($0, limit: LinkLimit.altName) }
                 altNames.append(altName)
             }
-        }
-        try check("network", network) { InputCheck.cniName($0, limit: 255) }
-        try check("containerID", containerID) { InputCheck.cniName($0, limit: 255) }
-        try check("ifname", ifname, InputCheck.linkName)
-        try check("netns", netns) { InputCheck.text($0, limit: 4095) }
-        try check("bootId", bootId) { InputCheck.text($0, limit: 64) }
-        guard let phase = Phase(rawValue: phaseText) else {
-            throw StateError("phase must be one of \(Phase.allCases.map(\.rawValue))")
         }
         var strategy: Strategy?
         if let strategyText {
@@ -124,6 +156,26 @@ struct Attachment: Equatable {
                   strategy: strategy, index: index,
                   original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias, altNames: altNames),
                   kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 }, bootId: bootId)
+    }
+
+    /// A DPDK record's device: the function's PCI id, the userspace driver it had, its sysfs directory; a
+    /// net device's fields or a strategy do not belong in it.
+    static func function(_ device: JSON, strategy: String?) throws(StateError) -> UserspaceFunction {
+        guard strategy == nil else { throw StateError("strategy must be null in a dpdk record") }
+        for key in ["name", "ifindex", "altNames"] where device[key] != nil {
+            throw StateError("device.\(key) does not belong in a dpdk record")
+        }
+        func text(_ key: String, _ problem: (String) -> String?) throws(StateError) -> String {
+            guard let value = device[key]?.string else { throw StateError("device.\(key) must be a string") }
+            if let problem = value.isEmpty ? "is empty" : problem(value) {
+                throw StateError("device.\(key) \(InputCheck.shown(value)) \(problem)")
+            }
+            return value
+        }
+        let pciID = try text("pciID", InputCheck.deviceID)
+        let driver = try text("driver") { UserspaceDriver.names.contains($0) ? nil : "is not a userspace driver" }
+        let kernelpath = try text("kernelpath") { InputCheck.text($0, limit: 4095) ?? ($0.hasPrefix("/") ? nil : "is not an absolute path") }
+        return UserspaceFunction(pciID: pciID, driver: driver, kernelpath: kernelpath)
     }
 }
 

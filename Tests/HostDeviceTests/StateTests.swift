@@ -94,11 +94,11 @@ import Testing
     @Test func altNamesAtTheirBoundsAndOlderRecords() throws {
         let directory = Directory()
         var full = Self.sample
-        full.original.altNames = (0..<Attachment.altNamesLimit).map { String(format: "%03d", $0) + String(repeating: "a", count: 124) }
+        full.original?.altNames = (0..<Attachment.altNamesLimit).map { String(format: "%03d", $0) + String(repeating: "a", count: 124) }
         try directory.store.save(full)
         #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == full)
         var old = Self.sample
-        old.original.altNames = []
+        old.original?.altNames = []
         old.kernelpath = nil
         let file = directory.path + "/uplink_c1_net1.json"
         try directory.store.save(old)

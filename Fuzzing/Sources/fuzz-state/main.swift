@@ -8,7 +8,8 @@ import Policy
 /// possibly after an older or newer plugin, a crash or someone else wrote it. Read as StateStore.read does
 /// (the JSON reader, then Attachment); then what DEL derives from the record before the first system call:
 /// the plan back to the host and the requests its steps become (as Mover.perform and restoreInHost build
-/// them), and the alias record the device is recognised by.
+/// them), and the alias record the device is recognised by. DPDK records (`"mode": "dpdk"`) are read and
+/// written back the same way.
 func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let bytes = inputBytes(data, size)
     guard let json = try? JSON.parse(bytes), let attachment = try? Attachment(json) else { return 0 }
@@ -16,26 +17,31 @@ func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     let written = attachment.json.text
     invariant((try? JSON.parse(written)).flatMap { try? Attachment($0) } != nil,
               "a state record does not read back after it is written: \(written)")
-    let original = attachment.original
+    // A DPDK record holds a PCI function and no net device: DEL and GC only drop it (after IPAM), so
+    // nothing below is derived from it.
+    guard let original = attachment.original, let index = attachment.index else {
+        invariant(attachment.function != nil, "a record with neither a net device nor a PCI function: \(written)")
+        return 0
+    }
     let alias = AliasRecord.encode(original, owner: attachment.owner)
     invariant(AliasRecord.owner(alias) == attachment.owner && AliasRecord.decode(alias) != nil,
               "the alias record does not name its attachment back: \(alias)")
     _ = StateStore.fileName(network: attachment.network, containerID: attachment.containerID, ifname: attachment.ifname)
 
     // The device as DEL finds it in the container: under CNI_IFNAME, with whatever the container did to it.
-    let device = DeviceFacts(name: attachment.ifname, index: attachment.index, up: true, mtu: 1500, mac: nil,
+    let device = DeviceFacts(name: attachment.ifname, index: index, up: true, mtu: 1500, mac: nil,
                              alias: alias)
     for knowledge in reports.map(KernelKnowledge.report) + [.unknown(reason: "fuzz")] {
         guard let plan = try? Planner.plan(PlanRequest(knowledge: knowledge, device: device, direction: .out,
                                                         wantedName: original.name, target: NamespaceContents(),
                                                         original: original)) else { continue }
         for step in plan.steps {
-            encodeAsSent(LinkRequest.change(index: attachment.index, netnsFD: step.moveTo == nil ? nil : 3, name: step.name,
+            encodeAsSent(LinkRequest.change(index: index, netnsFD: step.moveTo == nil ? nil : 3, name: step.name,
                                             up: step.up, alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC)))
         }
     }
     // Already in the host (a dying namespace returned it): restoreInHost's single request.
-    encodeAsSent(LinkRequest.change(index: attachment.index, name: original.name, up: original.up,
+    encodeAsSent(LinkRequest.change(index: index, name: original.name, up: original.up,
                                     alias: original.alias ?? "", mtu: original.mtu, address: original.mac.flatMap(parseMAC)))
     return 0
 }
