@@ -45,6 +45,13 @@ extension Privileged {
             return json["netnsPin"] as? String
         }
 
+        /// After DEL or a rollback: no pin, no namespace mounted, no record.
+        func expectNothingLeft(mountsBefore: Int, _ context: String = "") throws {
+            #expect(!FileManager.default.fileExists(atPath: pin), "the pin is gone \(context)")
+            #expect(mounts() == mountsBefore, "no namespace left mounted \(context)")
+            #expect(try stateFiles().isEmpty, "no record left \(context)")
+        }
+
         @Test func delWithEmptyNetnsAfterTheNamespaceLostItsLastProcess() throws {
             let lab = Lab()
             defer { lab.cleanUp() }
@@ -64,9 +71,7 @@ extension Privileged {
             #expect(del.status == 0, "\(del.stdout)")
             #expect(linkTable(only: device) == before, "home with its name, MTU, MAC and state")
             #expect(Set(try recorder.names(index: index)).subtracting([device]).isEmpty, "the host saw only \(device)")
-            #expect(!FileManager.default.fileExists(atPath: pin), "the pin is gone")
-            #expect(mounts() == mountsBefore, "no namespace left mounted")
-            #expect(try stateFiles().isEmpty)
+            try expectNothingLeft(mountsBefore: mountsBefore)
         }
 
         /// A failed ADD (interrupted before its first step) rolls back, pin included.
@@ -83,9 +88,7 @@ extension Privileged {
             let run = paused.resume(SIGTERM)
             #expect(run.status != 0, "\(run.stdout)")
             #expect(linkTable(only: device) == before)
-            #expect(!FileManager.default.fileExists(atPath: pin), "the rollback removed the pin")
-            #expect(mounts() == mountsBefore, "no namespace left mounted")
-            #expect(try stateFiles().isEmpty)
+            try expectNothingLeft(mountsBefore: mountsBefore, "after the rollback")
         }
 
         /// ADD killed with -9 at a step, then the namespace loses its last process, then DEL without
@@ -110,9 +113,7 @@ extension Privileged {
             #expect(del.status == 0, "\(del.stdout)")
             #expect(linkTable(only: device) == before, "\(step) \(strategy ?? "auto"): home as it was")
             #expect(Set(try recorder.names(index: index)).subtracting([device]).isEmpty, "the host saw only \(device)")
-            #expect(!FileManager.default.fileExists(atPath: pin))
-            #expect(mounts() == mountsBefore, "no namespace left mounted")
-            #expect(try stateFiles().isEmpty)
+            try expectNothingLeft(mountsBefore: mountsBefore, "(\(step))")
         }
     }
 }
