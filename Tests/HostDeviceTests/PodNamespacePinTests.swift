@@ -74,6 +74,23 @@ extension Privileged {
             try expectNothingLeft(mountsBefore: mountsBefore)
         }
 
+        /// A record of another boot is never trusted with its pin (after a reboot the path is a plain file,
+        /// or a mount someone else made): DEL without CNI_NETNS looks only in the host, moves nothing out of
+        /// the pinned namespace, and still drops the pin with the record.
+        @Test func aPinOfAnEarlierBootIsNotOpened() throws {
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = try lab.device()
+            let ns = try lab.namespace()
+            let mountsBefore = mounts()
+            #expect(plugin("ADD", conf(device), netns: ns).status == 0)
+            try markFromEarlierBoot(container: "c1")
+            let del = plugin("DEL", conf(device), netns: nil)
+            #expect(del.status == 0, "\(del.stdout)")
+            #expect(link("net1", in: ns) != nil && link(device) == nil, "nothing moved out of a namespace of another boot's record")
+            try expectNothingLeft(mountsBefore: mountsBefore, "(earlier boot)")
+        }
+
         /// A failed ADD (interrupted before its first step) rolls back, pin included.
         @Test func failedAddLeavesNoPin() throws {
             let lab = Lab()
