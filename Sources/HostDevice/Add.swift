@@ -44,9 +44,20 @@ struct Add {
                                 phase: .adding, strategy: plan.strategy, index: device.index,
                                 original: original, kernelpath: sysfs.parent(ofNet: device.name),
                                 result: nil, bootId: AttachmentIdentity.currentBoot)
+        let pin = store.podPin((conf.name, env.containerID, env.ifname))
+        record.netnsPin = pin
         // Last moment to stop with nothing touched.
         try Interruption.check("before the device moved")
+        // The record names the pin before it exists: a run killed in between leaves it for DEL to drop.
         try store.save(record)
+        do {
+            // No record of this attachment was there: a file at this path is a leftover, never a live pin.
+            Mover.unpin(pin)
+            try Mover.pin(container, at: pin)
+        } catch {
+            store.remove(record)
+            throw error
+        }
         let mover = Mover(knowledge: knowledge, host: host, container: container, containerSocket: inside,
                           index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
@@ -78,7 +89,10 @@ struct Add {
             }
             var failure = (error as? CNIError) ?? CNIError(.generic, "moving \(device.name) into the container failed",
                                                            details: "\(error)")
-            switch rollBack(mover, original, record) {
+            let rollback = rollBack(mover, original, record)
+            // A rollback that failed keeps the pin, for the DEL that finds the device there.
+            if case .success = rollback { Mover.unpin(pin) }
+            switch rollback {
             case .success(let unrestored) where !unrestored.isEmpty:
                 failure.details = (failure.details.map { $0 + "; " } ?? "") + "rolled back, but " + unrestored.joined(separator: "; ")
             case .failure(let problem):

@@ -28,7 +28,14 @@ struct Del {
         // A reboot voided the record's attachment: the device is in the host now, and a namespace path
         // (reused by the kernel, or the runtime's new pod) names nothing of ours.
         let netns = record?.isFromEarlierBoot == true ? nil : env.netns
-        let opened = try netns.flatMap(openContainer)
+        // Once no record is left (the device home, or found gone) the pin goes; a failed DEL keeps both
+        // for the next one. By name, so that a pin a killed ADD made without a record is dropped too.
+        defer { if (try? store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)) ?? nil == nil { dropPin() } }
+        var opened = try netns.flatMap(openContainer)
+        if opened == nil, let record, !record.isFromEarlierBoot, let pin = record.netnsPin, access(pin, F_OK) == 0 {
+            // CNI_NETNS empty or its namespace unmounted (ctr, cri-o): ours kept it alive, device inside.
+            opened = try openContainer(pin)
+        }
         let container = opened?.0
         var original = record?.original
         var index = record?.index
@@ -76,6 +83,12 @@ struct Del {
         // The device is home; an altname the host gave another link meanwhile stays with that link. DEL
         // succeeds (a runtime would retry a failed DEL forever), and says so.
         for problem in unrestored { ReportSource.standardError("linkcaps-host-device: " + problem) }
+    }
+
+    /// Unmounts and removes this attachment's pin of the container namespace, if there is one.
+    func dropPin() {
+        let pin = store.podPin((conf.name, env.containerID, env.ifname))
+        if access(pin, F_OK) == 0 { Mover.unpin(pin) }
     }
 
     /// The device at its index or MAC wherever the mover looks, else a host link carrying its alias record

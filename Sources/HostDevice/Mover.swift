@@ -88,22 +88,33 @@ final class Mover {
         _ = try? socket(.scratch)
     }
 
-    func pin(_ ns: NetworkNamespace, at path: String) throws {
+    func pin(_ ns: NetworkNamespace, at path: String) throws { try Self.pin(ns, at: path) }
+
+    /// Bind-mounts the namespace at `path` (a file created for it), a reference that outlives every
+    /// process in it. A plain MS_BIND like `ip netns add`: a copy propagated to a peer or slave mount
+    /// namespace goes with the unmount too, which propagates the same way.
+    static func pin(_ ns: NetworkNamespace, at path: String) throws {
         do {
             try FileDescriptor.open(path, .readOnly, options: .create, permissions: FilePermissions(rawValue: 0o600)).closeQuietly()
         } catch { throw CNIError(.ioFailure, "cannot create \(path): \(error.nameAndMessage)") }
         guard mount("/proc/self/fd/\(ns.fd)", path, nil, UInt(MS_BIND), nil) == 0 else {
             let error = Errno.current
             unlink(path)
-            throw CNIError(.ioFailure, "cannot pin the scratch namespace at \(path): \(error.nameAndMessage)")
+            throw CNIError(.ioFailure, "cannot pin a network namespace at \(path): \(error.nameAndMessage)")
         }
     }
 
     /// Lets the scratch namespace go (it dies with our last descriptor, empty by then).
     func unpinScratch() {
         guard let scratchPin else { return }
-        umount2(scratchPin, Int32(MNT_DETACH))
-        unlink(scratchPin)
+        Self.unpin(scratchPin)
+    }
+
+    /// Drops a pin: the namespace dies with its last other reference. A path that is no mount (a pin of
+    /// an earlier boot, or none) is just removed.
+    static func unpin(_ path: String) {
+        umount2(path, Int32(MNT_DETACH))
+        unlink(path)
     }
 
     /// Runs the plan's steps in order; `label` names them for the pause hook ("add.1", "del.2", ...). An

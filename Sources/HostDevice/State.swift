@@ -36,6 +36,11 @@ struct Attachment: Equatable {
     /// before it was kept. A reboot voids every attachment (the kernel gives the devices back), so a record
     /// of another boot describes no device where it says.
     var bootId: String?
+    /// Where the container's namespace is bind-mounted from ADD until DEL (`<attachment>.podns` in the
+    /// state directory), written before the mount is made: a runtime may let the namespace die before
+    /// DEL (ctr, cri-o), and a dying namespace hands a physical device to the host under its pod name
+    /// (and destroys a virtual one). nil in records written before pins were made.
+    var netnsPin: String?
 
     /// Bound of a record's altname list. The kernel sets no count, but sizes each altname at 132 bytes
     /// inside IFLA_PROP_LIST, whose length is 16 bits: no link it can describe has 512. A NIC has a few.
@@ -56,11 +61,12 @@ struct Attachment: Equatable {
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
                         "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase.rawValue),
                         "mode": .string(mode.rawValue), "strategy": strategy.map { .string($0.rawValue) }, "device": device,
-                        "result": result, "bootId": bootId.map(JSON.string)])
+                        "result": result, "bootId": bootId.map(JSON.string), "netnsPin": netnsPin.map(JSON.string)])
     }
 
     init(network: String, containerID: String, ifname: String, netns: String?, phase: Phase, strategy: Strategy?,
-         index: Int32, original: OriginalState, kernelpath: String? = nil, result: JSON?, bootId: String? = nil) {
+         index: Int32, original: OriginalState, kernelpath: String? = nil, result: JSON?, bootId: String? = nil, netnsPin: String? = nil) {
+        self.netnsPin = netnsPin
         self.network = network; self.containerID = containerID; self.ifname = ifname; self.netns = netns
         self.phase = phase; self.strategy = strategy; self.index = index; self.original = original
         self.kernelpath = kernelpath; self.result = result; self.bootId = bootId
@@ -110,6 +116,8 @@ struct Attachment: Equatable {
         try check("netns", netns) { InputCheck.text($0, limit: 4095) }
         let bootId = try string("bootId", optional: true)
         try check("bootId", bootId) { InputCheck.text($0, limit: 64) }
+        let netnsPin = try string("netnsPin", optional: true)
+        try check("netnsPin", netnsPin) { InputCheck.text($0, limit: 4095) ?? ($0.hasPrefix("/") ? nil : "is not an absolute path") }
         guard let phase = Phase(rawValue: phaseText) else {
             throw StateError("phase must be one of \(Phase.allCases.map(\.rawValue))")
         }
@@ -117,6 +125,7 @@ struct Attachment: Equatable {
         let modeText = try string("mode", optional: true) ?? Mode.netdev.rawValue
         guard let mode = Mode(rawValue: modeText) else { throw StateError("mode must be one of \(Mode.allCases.map(\.rawValue))") }
         if mode == .dpdk {
+            guard netnsPin == nil else { throw StateError("netnsPin must be null in a dpdk record: nothing moved, nothing pinned") }
             let function = try Self.function(device, strategy: strategyText)
             if let result = json["result"], result != .null, !result.isObject { throw StateError("result must be an object") }
             self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
@@ -155,7 +164,8 @@ struct Attachment: Equatable {
         self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
                   strategy: strategy, index: index,
                   original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias, altNames: altNames),
-                  kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 }, bootId: bootId)
+                  kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 }, bootId: bootId,
+                  netnsPin: netnsPin)
     }
 
     /// A DPDK record's device: the function's PCI id, the userspace driver it had, its sysfs directory; a
@@ -316,6 +326,11 @@ final class StateStore {
     /// Where the attachment's scratch namespace is pinned while in use.
     func scratchPin(_ a: (network: String, containerID: String, ifname: String)) -> String {
         String(path(a).dropLast(".json".count)) + ".netns"
+    }
+
+    /// Where the attachment's container namespace is pinned from ADD until DEL.
+    func podPin(_ a: (network: String, containerID: String, ifname: String)) -> String {
+        String(path(a).dropLast(".json".count)) + ".podns"
     }
 
     /// Every record in the directory, read or refused (a bad file never hides the others).

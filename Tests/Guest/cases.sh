@@ -259,26 +259,38 @@ t_altnames_mtu_mac_alias_round_trip() {
 
 # --- the runtime deletes the pod's namespace before DEL (cri-o does) ---------------------------------
 
-# The kernel hands the NIC back under its pod name (a physical device leaves a dying namespace for the
-# initial one, keeping its name); DEL finds it by its record.
+# The plugin pins the pod's namespace from ADD until DEL: deleting the runtime's mount (`ip netns del`)
+# leaves it alive, so the NIC stays in it — the host never sees it as net1 — and DEL, handed a path that
+# names nothing now, brings it home from the pin under its own name; the pin is gone after.
 t_pod_netns_deleted_before_del() {
+  _n=$(nic_name 1)
+  _idx=$(ifindex_of "$_n")
+  recorder_start
   pod_add podA
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
   expect_rc 0 ADD
+  [ -e "$STATE/${NETWORK}_cA_net1.podns" ] || fail "no pin of the pod's namespace: $(ls "$STATE")"
   pod_del podA
-  wait_in_host "$(nic_pci 1)" || fail "the NIC did not come back from the deleted namespace within 10 s"
-  expect_eq "$(host_name_of "$(nic_pci 1)")" net1 "the name the kernel returned the NIC under"
+  ! wait_in_host "$(nic_pci 1)" 2 || fail "the NIC reached the host as $(host_name_of "$(nic_pci 1)") once the namespace was deleted"
   cni DEL cA $POD/podA net1 "$(conf "$(device_is 1)")"
   expect_rc 0 "DEL after the namespace was deleted"
+  recorder_stop
+  _saw=$(recorder_problems "$_idx" "$(nic_mac 1)" "$_n" "$(nic_altname 1)")
+  [ -z "$_saw" ] || fail "$_saw"
+  ! ls "$STATE" | grep -q '\.podns$' || fail "a pin left after DEL: $(ls "$STATE")"
   expect_host
 }
 
-# The same while the host already has a net1 (another NIC renamed): the kernel returns it as devN.
+# A record without a pin (written by a release before pins; the pin unmounted by hand) while the host
+# already has a net1 (another NIC renamed): the dying namespace returns the NIC as devN, and DEL finds it
+# by its record and alias record.
 t_pod_netns_deleted_name_taken() {
   _other=$(nic_name 3)
   pod_add podA
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
   expect_rc 0 ADD
+  umount "$STATE/${NETWORK}_cA_net1.podns" && rm "$STATE/${NETWORK}_cA_net1.podns" || fail "no pin to unmount"
+  jq -c 'del(.netnsPin)' "$STATE/${NETWORK}_cA_net1.json" >"$GUEST_RUN/record" && mv "$GUEST_RUN/record" "$STATE/${NETWORK}_cA_net1.json"
   ip link set dev "$_other" down
   ip link set dev "$_other" name net1
   pod_del podA
@@ -293,10 +305,9 @@ t_pod_netns_deleted_name_taken() {
   expect_host
 }
 
-# ctr (containerd's `ctr run --cni`) calls DEL with CNI_NETNS empty as soon as the task has exited, and the
-# kernel hands the NIC back only when it dismantles the namespace. Here the task's last process keeps the
-# (already unmounted) namespace for 3 s, longer than DEL takes to look for the NIC under TCG: DEL must wait
-# for it, not take it for gone (it would come back as net1 and stay so). DEL waits up to 5 s.
+# ctr (containerd's `ctr run --cni`) calls DEL with CNI_NETNS empty as soon as the task has exited. Here
+# the task's last process still holds the (already unmounted) namespace when DEL runs; the plugin's pin
+# holds it too, so DEL opens the pin and brings the NIC home at once, whenever the process ends.
 t_pod_netns_dies_while_del_runs_netns_empty() {
   pod_add podA
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
@@ -309,6 +320,7 @@ t_pod_netns_dies_while_del_runs_netns_empty() {
   cni DEL cA "" net1 "$(conf "$(device_is 1)")"
   wait "$_task" || true
   expect_rc 0 "DEL while the namespace was still dying, CNI_NETNS empty"
+  ! ls "$STATE" | grep -q '\.podns$' || fail "a pin left after DEL: $(ls "$STATE")"
   expect_host
 }
 

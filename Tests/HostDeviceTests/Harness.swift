@@ -65,7 +65,7 @@ final class Lab {
     static let root: String = {
         let dir = packageRoot + "/.build/host-device-tests"
         mkdir(dir, 0o700)
-        sh("for f in \(dir)/ns* \(dir)/state/*.netns; do [ -e \"$f\" ] && umount \"$f\" 2>/dev/null; rm -f \"$f\"; done; rm -f \(dir)/state/*.json")
+        sh("for f in \(dir)/ns* \(dir)/state/*.netns \(dir)/state/*.podns; do [ -e \"$f\" ] && umount \"$f\" 2>/dev/null; rm -f \"$f\"; done; rm -f \(dir)/state/*.json")
         return dir
     }()
     /// One state dir for the whole run: the capability report in it is probed once, then reused.

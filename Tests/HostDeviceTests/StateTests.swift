@@ -12,7 +12,8 @@ import Testing
                                                            alias: "uplink \"to the\" core",
                                                            altNames: ["enp3s0", "lc-uplink-a-long-altname"]),
                                    kernelpath: "/sys/devices/pci0000:00/0000:00:05.0/virtio1",
-                                   result: .object([("cniVersion", .string("1.1.0")), ("interfaces", .array([]))]))
+                                   result: .object([("cniVersion", .string("1.1.0")), ("interfaces", .array([]))]),
+                                   netnsPin: "/var/lib/cni/linkcaps/uplink_c1_net1.podns")
 
     final class Directory {
         let path: String
@@ -33,7 +34,7 @@ import Testing
         var minimal = Self.sample
         minimal.netns = nil; minimal.strategy = nil; minimal.result = nil; minimal.phase = .adding
         minimal.original = OriginalState(name: "e", up: false, mtu: 0, mac: nil, alias: nil)
-        minimal.kernelpath = nil
+        minimal.kernelpath = nil; minimal.netnsPin = nil
         try directory.store.save(minimal)
         #expect(try directory.store.load(network: "uplink", containerID: "c1", ifname: "net1") == minimal)
         #expect(try directory.store.load(network: "uplink", containerID: "c2", ifname: "net1") == nil, "no file: no record")
@@ -67,6 +68,8 @@ import Testing
         (#""kernelpath":"/sys/devices"#, #""kernelpath":"sys/devices"#, "device.kernelpath"),
         (#""kernelpath":"/sys/devices"#, #""kernelpath":"/sys\u0000/devices"#, "device.kernelpath"),
         (#""kernelpath":"/sys/devices"#, #""kernelpath":5,"x":"/sys/devices"#, "kernelpath must be a string"),
+        (#""netnsPin":"/var"#, #""netnsPin":"var"#, "netnsPin"), (#""netnsPin":"/var"#, #""netnsPin":"/v\u0000ar"#, "netnsPin"),
+        (#""netnsPin":"/var"#, #""netnsPin":7,"x":"/var"#, "netnsPin must be a string"),
     ]
 
     @Test(arguments: malformed)
