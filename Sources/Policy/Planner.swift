@@ -36,7 +36,7 @@ public enum Planner {
             strategy = forced
             reasons.append("strategy \(forced.rawValue) was forced by the configuration")
         } else {
-            strategy = automaticInbound(r, reasons: &reasons)
+            strategy = try automaticInbound(r, reasons: &reasons)
         }
         var plan = Plan(strategy: strategy, direction: .into, forced: r.forced != nil, steps: [], views: [],
                         reasons: reasons, hazards: [], recovery: nil, hostName: device.name)
@@ -84,17 +84,28 @@ public enum Planner {
             ]
             plan.views = [view(.host, [device.name]), view(.container, dedup([device.name, wanted]))]
             plan.hazards.append("the container sees the host's name first; the move fails if that name is taken there")
-            plan.hazards.append("before v6.2 a rename of an UP device fails with EBUSY")
+            if r.forced != nil { plan.hazards.append("before v6.2 a rename of an UP device fails with EBUSY") }
         }
         takeAltNamesOff(&plan, r)
         if !plan.keepsHostInvariant { plan.hazards.append("breaks the invariant: the host sees a name other than \(device.name)") }
         return plan
     }
 
-    static func automaticInbound(_ r: PlanRequest, reasons: inout [String]) -> Strategy {
+    static func automaticInbound(_ r: PlanRequest, reasons: inout [String]) throws(PlanError) -> Strategy {
         let clash = r.device.name != r.wantedName && r.target.holds(r.device.name)
         let (strategy, reason) = Strategy.inbound(for: r.knowledge, deviceName: r.device.name, currentNameTakenInContainer: clash)
         reasons.append(reason)
+        if strategy == .scratchNamespace, let unavailable = r.scratch.unavailableReason {
+            // Without the scratch namespace the one way in that never shows the host another name is the
+            // move without a name: the kernel renames in flight only when the name is taken in the target.
+            if clash {
+                throw .noPlanWithoutScratch(unavailable, why: "the container already has a link named \(r.device.name), so a move "
+                    + "without renaming is refused there, and a move with the new name was not seen to show the host only \(r.device.name)")
+            }
+            reasons.append("\(unavailable): move under the host name, then rename in the container (the host sees only "
+                + "\(r.device.name) leave; the device arrives down, so the rename works before v6.2 too)")
+            return .moveThenRename
+        }
         if strategy == .singleRequest {
             reasons.append(r.knowledge.holds(.moveUpInSameRequest)
                 ? "IFF_UP goes in the same request (move.upInSameRequest)"
@@ -122,6 +133,18 @@ public enum Planner {
             reasons.append(renamed
                 ? "\(original.name) is free in the container: rename there, then move without renaming"
                 : "the device already has its original name: move without renaming")
+        } else if let unavailable = r.scratch.unavailableReason {
+            // The single request renames in flight (the host sees only the final name) when the device's
+            // name is taken in the host, or where the host was seen to be shown the final name first.
+            let finalFirst = r.target.holds(device.name) || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
+            guard r.knowledge.holds(.moveSingleRequest), finalFirst else {
+                throw .noPlanWithoutScratch(unavailable, why: "\(original.name) is taken in the container, so it cannot be "
+                    + "renamed there first, and a move with the new name was not seen to show the host only \(original.name) "
+                    + "(\(r.knowledge.describe(.moveSingleRequest)), \(r.knowledge.describe(.moveTargetSeesFinalNameFirst)))")
+            }
+            strategy = .singleRequest
+            reasons.append("\(original.name) is taken in the container and \(unavailable): move and rename in one request, "
+                + "which the host was seen to show only under \(original.name)")
         } else {
             strategy = .scratchNamespace
             reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
