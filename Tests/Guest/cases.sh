@@ -476,7 +476,7 @@ t_no_scratch_namespace_cached_report() {
   expect_in_pod "$(nic_pci 2)" podA net1 "$(nic_mac 2)"
   cni DEL cA $POD/podA net1 "$(conf "$(device_is 2)")"
   expect_rc 0 "DEL from the cached report without a scratch namespace"
-  expect_host
+  [ "$(host_name_of "$(nic_pci 2)")" = "$_n" ] || fail "the NIC is not back in the host as $_n after DEL"
   ip -n podA link add "$_n" type veth peer name lcclash0p
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 2)")"
   case $_clash_state in
