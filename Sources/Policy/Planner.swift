@@ -124,6 +124,7 @@ public enum Planner {
         let renamed = device.name != original.name
         let nameFreeInContainer = !r.source.holds(original.name)
         var reasons: [String] = []
+        var borrowed: String?
         let strategy: Strategy
         if let forced = r.forced {
             strategy = forced
@@ -135,16 +136,18 @@ public enum Planner {
                 : "the device already has its original name: move without renaming")
         } else if let unavailable = r.scratch.unavailableReason {
             // The single request renames in flight (the host sees only the final name) when the device's
-            // name is taken in the host, or where the host was seen to be shown the final name first.
+            // name is taken in the host: where it is not, the device first takes a name the host holds.
             let finalFirst = r.target.holds(device.name) || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
-            guard r.knowledge.holds(.moveSingleRequest), finalFirst else {
+            if !finalFirst { borrowed = borrowableHostName(r) }
+            guard r.knowledge.holds(.moveSingleRequest), finalFirst || borrowed != nil else {
                 throw .noPlanWithoutScratch(unavailable, why: "\(original.name) is taken in the container, so it cannot be "
-                    + "renamed there first, and a move with the new name was not seen to show the host only \(original.name) "
-                    + "(\(r.knowledge.describe(.moveSingleRequest)), \(r.knowledge.describe(.moveTargetSeesFinalNameFirst)))")
+                    + "renamed there first, and a move with the new name was not seen to work here "
+                    + "(\(r.knowledge.describe(.moveSingleRequest)))")
             }
             strategy = .singleRequest
-            reasons.append("\(original.name) is taken in the container and \(unavailable): move and rename in one request, "
-                + "which the host was seen to show only under \(original.name)")
+            reasons.append("\(original.name) is taken in the container and \(unavailable): move and rename in one request"
+                + (borrowed.map { " after taking the name \($0), which the host holds, so that the kernel renames in flight "
+                    + "and the host sees only \(original.name)" } ?? ", which the host sees only under \(original.name)"))
         } else {
             strategy = .scratchNamespace
             reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
@@ -184,6 +187,13 @@ public enum Planner {
             plan.steps = [restore]
             let finalFirst = !renamed || r.target.holds(device.name) || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
             plan.views = [view(.container, [device.name]), view(.host, finalFirst ? [original.name] : [device.name, original.name])]
+            if let borrowed {
+                let down = downFirst ? [Step(in: .container, up: false, purpose: "set down before renaming")] : []
+                plan.steps = down + [Step(in: .container, name: borrowed,
+                                          purpose: "take \(borrowed), a name the host holds: the kernel then renames in flight")] + plan.steps
+                plan.views = [view(.container, [device.name, borrowed]), view(.host, [original.name])]
+                plan.hazards.append("should \(borrowed) leave the host meanwhile, the host would see it before \(original.name)")
+            }
         case .moveThenRename:
             restore.up = nil
             plan.steps = [Step(in: .container, moveTo: .host, purpose: "move under the container's name")]
@@ -199,6 +209,12 @@ public enum Planner {
     }
 
     // MARK: Helpers
+
+    /// A host link's name the container does not use and the device may take (not one of its own
+    /// altnames): the first in order, so the same input gives the same plan.
+    static func borrowableHostName(_ r: PlanRequest) -> String? {
+        r.target.names.sorted().first { $0 != "lo" && !r.source.holds($0) && !r.device.altNames.contains($0) }
+    }
 
     static func view(_ role: NamespaceRole, _ names: [String]) -> NamespaceView { NamespaceView(namespace: role, names: names) }
 

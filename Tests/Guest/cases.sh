@@ -463,8 +463,10 @@ t_no_scratch_namespace_without_report() {
 
 # The cached report of /init, no scratch namespace. Without a clash the report's plan (a scratch namespace
 # where it wanted one becomes move-then-rename). With the pod holding the NIC's name: where the single
-# request was seen to keep the host clean even then (6.1.170+), that; elsewhere (5.10) no plan without a
-# scratch namespace does, and ADD refuses, saying why, with the NIC untouched in the host.
+# request was seen to keep the host clean even then (6.1.170+), that, and DEL (eth1 taken in the pod, net1
+# not in the host) renames the NIC to a name the host holds first, so that the kernel renames in flight;
+# elsewhere (5.10) no plan without a scratch namespace does, and ADD refuses, saying why, with the NIC
+# untouched in the host.
 t_no_scratch_namespace_cached_report() {
   _clash_state=$(capability move.sourceSeesOnlyOriginalNameOnClash) _n=$(nic_name 2)
   pod_add podA
@@ -499,3 +501,7 @@ t_no_scratch_namespace_cached_report() {
   expect_host
   note "strategy $_strategy; with the pod holding $_n ($_clash_state): $_clash"
 }
+
+# The steps of the plan without a scratch namespace (the same as move-then-rename forced), killed with
+# -9 at each: the DEL that follows brings the NIC home, from the pod under either name.
+t_kill9_each_add_step_move_then_rename() { kill_at_each_step add ', "strategy": "move-then-rename"'; }

@@ -96,7 +96,29 @@ import Testing
         let plan = try Self.out(.report(Reports.modern), container: taken, host: hostWithNet1)
         #expect(plan.strategy == .singleRequest && plan.keepsHostInvariant && !plan.usesScratch)
         #expect(plan.reasons.contains { $0.contains("ENOSPC") })
-        // The same report without net1 in the host: modern kernels show the old name first on the way in.
-        #expect(throws: PlanError.self) { try Self.out(.report(Reports.modern), container: taken) }
+    }
+
+    /// Out with eth5 taken in the container and net1 free in the host (modern kernels would show the host
+    /// net1 first): the device first takes a name the host holds and the container does not (eth0), set
+    /// down first where an UP device cannot be renamed, so that the kernel renames in flight. With no such
+    /// name (the host has only lo), refused.
+    @Test func outboundBorrowsAHostNameToRenameInFlight() throws {
+        let taken = NamespaceContents(names: ["lo", "eth5"])
+        let plan = try Self.out(.report(Reports.debian61), container: taken)
+        #expect(plan.strategy == .singleRequest && plan.keepsHostInvariant && !plan.usesScratch)
+        let newlinks = plan.steps.filter { !$0.isAltNameStep }
+        #expect(newlinks.count == 3)
+        #expect(newlinks[0].runsIn == .container && newlinks[0].up == false && !newlinks[0].isMove)
+        #expect(newlinks[1].runsIn == .container && newlinks[1].name == "eth0" && !newlinks[1].isMove)
+        #expect(newlinks[2].moveTo == .host && newlinks[2].name == "eth5" && newlinks[2].up == true)
+        #expect(plan.names(seenBy: .container) == ["net1", "eth0"] && plan.names(seenBy: .host) == ["eth5"])
+        #expect(plan.hazards.contains { $0.contains("eth0") })
+        let live = try Self.out(.report(Reports.modern), container: taken)
+        #expect(!live.steps.contains { $0.up == false }, "a kernel that renames UP devices needs no down step")
+        #expect(throws: PlanError.self) { try Self.out(.report(Reports.modern), container: taken, host: NamespaceContents(names: ["lo"])) }
+        // The host's eth0 is the container's too: the next name the host holds.
+        let both = NamespaceContents(names: ["lo", "eth5", "eth0"])
+        let other = try Self.out(.report(Reports.modern), container: both, host: NamespaceContents(names: ["lo", "eth0", "ens9"]))
+        #expect(other.steps.contains { $0.name == "ens9" && $0.runsIn == .container })
     }
 }
