@@ -421,19 +421,28 @@ t_kill9_each_del_step_scratch_namespace() { kill_at_each_step del ', "strategy":
 
 # Makes unshare(CLONE_NEWNET) fail with ENOSPC, for the initial user namespace too: user.max_net_namespaces
 # below the count root's namespaces hold (0: the pod made before counts, no new one can be had). Machine-
-# wide, hence only here in the guest; restored when the case ends, however it ends.
+# wide, hence only here in the guest, and only inside with_netns_limit_restored.
 no_scratch_start() {
-  _ns_limit=${_ns_limit:-$(cat /proc/sys/user/max_net_namespaces)}
-  trap 'echo "$_ns_limit" >/proc/sys/user/max_net_namespaces' EXIT
   echo 0 >/proc/sys/user/max_net_namespaces
   ! busybox unshare -n true 2>/dev/null || fail "unshare -n still works with user.max_net_namespaces=0"
 }
 no_scratch_end() { echo "$_ns_limit" >/proc/sys/user/max_net_namespaces; }
 
+# Runs $1 as a case of its own (a subshell with errexit: in the background, so that errexit holds there)
+# and puts user.max_net_namespaces back however it ended. Not a trap: the recorder sets its own.
+with_netns_limit_restored() {
+  _ns_limit=$(cat /proc/sys/user/max_net_namespaces)
+  (set -e; "$1") &
+  wait $! && _ns_rc=0 || _ns_rc=$?
+  no_scratch_end
+  return "$_ns_rc"
+}
+
 # No report to be had (a cold cache; the probe fails for the same reason) and no scratch namespace: ADD
 # plans move-then-rename and says why, DEL renames inside and moves (no scratch namespace either); the host
 # only ever sees the NIC's own name (the recorder), and gets it back as it was.
-t_no_scratch_namespace_without_report() {
+t_no_scratch_namespace_without_report() { with_netns_limit_restored no_scratch_without_report; }
+no_scratch_without_report() {
   export LINKCAPS_CACHE_DIR="$GUEST_RUN/cold-cache"
   rm -rf "$LINKCAPS_CACHE_DIR"
   pod_add podA
@@ -467,7 +476,8 @@ t_no_scratch_namespace_without_report() {
 # not in the host) renames the NIC to a name the host holds first, so that the kernel renames in flight;
 # elsewhere (5.10) no plan without a scratch namespace does, and ADD refuses, saying why, with the NIC
 # untouched in the host.
-t_no_scratch_namespace_cached_report() {
+t_no_scratch_namespace_cached_report() { with_netns_limit_restored no_scratch_cached_report; }
+no_scratch_cached_report() {
   _clash_state=$(capability move.sourceSeesOnlyOriginalNameOnClash) _n=$(nic_name 2)
   pod_add podA
   no_scratch_start
@@ -480,6 +490,8 @@ t_no_scratch_namespace_cached_report() {
   expect_rc 0 "DEL from the cached report without a scratch namespace"
   [ "$(host_name_of "$(nic_pci 2)")" = "$_n" ] || fail "the NIC is not back in the host as $_n after DEL"
   ip -n podA link add "$_n" type veth peer name lcclash0p
+  _idx=$(ifindex_of "$_n")
+  recorder_start
   cni ADD cA $POD/podA net1 "$(conf "$(device_is 2)")"
   case $_clash_state in
     supported)
@@ -487,8 +499,12 @@ t_no_scratch_namespace_cached_report() {
       expect_eq "$(recorded_strategy cA)" single-request "the plan with the NIC's name taken in the pod"
       cni DEL cA $POD/podA net1 "$(conf "$(device_is 2)")"
       expect_rc 0 "DEL after the clash"
+      recorder_stop
+      _saw=$(recorder_problems "$_idx" "$(nic_mac 2)" "$_n" "$(nic_altname 2)")
+      [ -z "$_saw" ] || fail "the host saw more than $_n: $_saw"
       _clash="single-request" ;;
     *)
+      recorder_stop
       expect_rc 1 "ADD with the NIC's name taken in the pod (the report says $_clash_state)"
       grep -q "no plan without one keeps the host's view clean" "$GUEST_RUN/out" ||
         fail "the refusal does not say why: $(cat "$GUEST_RUN/out")"
