@@ -33,11 +33,14 @@ struct Add {
         let knowledge = plugin.knowledge()
         let original = OriginalState(device)
         let owner = AttachmentIdentity.token(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        let mover = Mover(knowledge: knowledge, host: host, container: container, containerSocket: inside,
+                          index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
+                          scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         let plan: Plan
         do {
-            plan = try Planner.plan(PlanRequest(knowledge: knowledge, device: device, direction: .into, wantedName: env.ifname,
-                                                target: contents, forced: conf.strategy, owner: owner))
-        } catch {
+            plan = try mover.plan(PlanRequest(knowledge: knowledge, device: device, direction: .into, wantedName: env.ifname,
+                                              target: contents, forced: conf.strategy, owner: owner))
+        } catch let error as PlanError {
             throw CNIError(.invalidConfig, "cannot move \(device.name): \(error)")
         }
         var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
@@ -58,9 +61,6 @@ struct Add {
             store.remove(record)
             throw error
         }
-        let mover = Mover(knowledge: knowledge, host: host, container: container, containerSocket: inside,
-                          index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
-                          scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         defer { mover.unpinScratch() }
         // Every failure from here on — a step, IPAM, the addresses, the final record, an interrupting
         // signal — puts the device back and gives IPAM's addresses back.

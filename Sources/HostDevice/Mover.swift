@@ -61,7 +61,7 @@ final class Mover {
             return socket
         case .scratch:
             if let scratchSocket { return scratchSocket }
-            let ns = try scratchPin.flatMap { try? NetworkNamespace.open(path: $0) } ?? NetworkNamespace.makeScratch()
+            let ns = try scratch ?? scratchPin.flatMap { try? NetworkNamespace.open(path: $0) } ?? NetworkNamespace.makeScratch()
             if let scratchPin, access(scratchPin, F_OK) != 0 { try pin(ns, at: scratchPin) }
             scratch = ns
             let socket = try ns.openRouteSocket()
@@ -80,6 +80,12 @@ final class Mover {
             _ = try socket(.scratch)
             return scratch!
         }
+    }
+
+    /// The plan for `request`, with the scratch namespace it needs made first (ScratchFact): kept for its
+    /// steps, pinned only when the first of them runs.
+    func plan(_ request: PlanRequest) throws -> Plan {
+        try ScratchFact.plan(request, have: scratch != nil || scratchSocket != nil, keep: { scratch = $0 })
     }
 
     /// Opens a scratch namespace left pinned by an earlier, killed run (so relocate looks there too).
@@ -200,8 +206,8 @@ final class Mover {
         }
         let here = try Inspect.contents(socket(location), excluding: index)
         let hostContents = try Inspect.contents(host)
-        var plan = try Planner.plan(PlanRequest(knowledge: knowledge, device: facts, direction: .out, wantedName: original.name,
-                                                source: here, target: hostContents, original: original, forced: forced))
+        var plan = try self.plan(PlanRequest(knowledge: knowledge, device: facts, direction: .out, wantedName: original.name,
+                                             source: here, target: hostContents, original: original, forced: forced))
         if location == .scratch {
             // Already out of the container: the scratch strategy's steps after its move into the scratch
             // namespace, with what it would have taken off in the container taken off here.

@@ -4,7 +4,7 @@ import Netlink
 import Policy
 
 /// What `linkcaps plan` shows: the plan the plugin would follow for a real device and namespace, read
-/// from the kernel but not carried out.
+/// from the kernel but not carried out (where no scratch namespace can be made, the plan without one).
 public enum PlanPreview {
     /// In: `device` is a host link, `name` the name wanted in `netns`. Out: `device` is the link in
     /// `netns`; its alias record (or `name`) gives the original name and state to restore in the host.
@@ -24,9 +24,10 @@ public enum PlanPreview {
                 ?? OriginalState(name: name ?? facts.name, up: true, mtu: facts.mtu, mac: facts.mac)
             if let name { original?.name = name }
         }
-        return try Planner.plan(PlanRequest(
+        // A scratch namespace the plan would need is made and dropped, so the preview knows what ADD would.
+        return try ScratchFact.plan(PlanRequest(
             knowledge: knowledge, device: facts, direction: out ? .out : .into, wantedName: out ? (original?.name ?? "") : (name ?? device),
             source: try Inspect.contents(sourceSocket, excluding: facts.index), target: try Inspect.contents(targetSocket),
-            original: original, forced: forced))
+            original: original, forced: forced), have: false, keep: { _ in })
     }
 }

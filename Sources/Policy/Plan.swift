@@ -103,6 +103,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible, Sendable {
     case altNameTaken(String, in: NamespaceRole)
     case notForThisDirection(Strategy, Direction)
     case originalStateMissing
+    /// No scratch namespace can be made (`reason`), and no plan without one keeps the host clean (`why`).
+    case noPlanWithoutScratch(String, why: String)
 
     public var description: String {
         switch self {
@@ -112,6 +114,8 @@ public enum PlanError: Error, Equatable, CustomStringConvertible, Sendable {
         case .notForThisDirection(let strategy, let direction):
             return "strategy \(strategy.rawValue) cannot move a device \(direction == .into ? "into a container" : "out to the host")"
         case .originalStateMissing: return "the device's original name and state are unknown"
+        case .noPlanWithoutScratch(let reason, let why):
+            return "\(reason), and no plan without one keeps the host's view clean: \(why)"
         }
     }
 }

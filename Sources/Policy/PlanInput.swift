@@ -90,11 +90,15 @@ public struct PlanRequest: Sendable {
     public var forced: Strategy?
     /// Inbound: the attachment's identity, written into the alias record (`for=`).
     public var owner: String?
+    /// Whether the automatic plan may use a scratch namespace (forced strategies ignore it).
+    public var scratch: ScratchNamespaces
 
     public init(knowledge: KernelKnowledge, device: DeviceFacts, direction: Direction, wantedName: String,
                 source: NamespaceContents = NamespaceContents(), target: NamespaceContents,
-                original: OriginalState? = nil, forced: Strategy? = nil, owner: String? = nil) {
+                original: OriginalState? = nil, forced: Strategy? = nil, owner: String? = nil,
+                scratch: ScratchNamespaces = .available) {
         self.knowledge = knowledge
+        self.scratch = scratch
         self.owner = owner
         self.device = device
         self.direction = direction

@@ -36,7 +36,7 @@ public enum Planner {
             strategy = forced
             reasons.append("strategy \(forced.rawValue) was forced by the configuration")
         } else {
-            strategy = automaticInbound(r, reasons: &reasons)
+            strategy = try automaticInbound(r, reasons: &reasons)
         }
         var plan = Plan(strategy: strategy, direction: .into, forced: r.forced != nil, steps: [], views: [],
                         reasons: reasons, hazards: [], recovery: nil, hostName: device.name)
@@ -84,17 +84,28 @@ public enum Planner {
             ]
             plan.views = [view(.host, [device.name]), view(.container, dedup([device.name, wanted]))]
             plan.hazards.append("the container sees the host's name first; the move fails if that name is taken there")
-            plan.hazards.append("before v6.2 a rename of an UP device fails with EBUSY")
+            if r.forced != nil { plan.hazards.append("before v6.2 a rename of an UP device fails with EBUSY") }
         }
         takeAltNamesOff(&plan, r)
         if !plan.keepsHostInvariant { plan.hazards.append("breaks the invariant: the host sees a name other than \(device.name)") }
         return plan
     }
 
-    static func automaticInbound(_ r: PlanRequest, reasons: inout [String]) -> Strategy {
+    static func automaticInbound(_ r: PlanRequest, reasons: inout [String]) throws(PlanError) -> Strategy {
         let clash = r.device.name != r.wantedName && r.target.holds(r.device.name)
         let (strategy, reason) = Strategy.inbound(for: r.knowledge, deviceName: r.device.name, currentNameTakenInContainer: clash)
         reasons.append(reason)
+        if strategy == .scratchNamespace, let unavailable = r.scratch.unavailableReason {
+            // Without the scratch namespace the one way in that never shows the host another name is the
+            // move without a name: the kernel renames in flight only when the name is taken in the target.
+            if clash {
+                throw .noPlanWithoutScratch(unavailable, why: "the container already has a link named \(r.device.name), so a move "
+                    + "without renaming is refused there, and a move with the new name was not seen to show the host only \(r.device.name)")
+            }
+            reasons.append("\(unavailable): move under the host name, then rename in the container (the host sees only "
+                + "\(r.device.name) leave; the device arrives down, so the rename works before v6.2 too)")
+            return .moveThenRename
+        }
         if strategy == .singleRequest {
             reasons.append(r.knowledge.holds(.moveUpInSameRequest)
                 ? "IFF_UP goes in the same request (move.upInSameRequest)"
@@ -113,6 +124,7 @@ public enum Planner {
         let renamed = device.name != original.name
         let nameFreeInContainer = !r.source.holds(original.name)
         var reasons: [String] = []
+        var borrowed: String?
         let strategy: Strategy
         if let forced = r.forced {
             strategy = forced
@@ -122,6 +134,20 @@ public enum Planner {
             reasons.append(renamed
                 ? "\(original.name) is free in the container: rename there, then move without renaming"
                 : "the device already has its original name: move without renaming")
+        } else if let unavailable = r.scratch.unavailableReason {
+            // The single request renames in flight (the host sees only the final name) when the device's
+            // name is taken in the host: where it is not, the device first takes a name the host holds.
+            let finalFirst = r.target.holds(device.name) || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
+            if !finalFirst { borrowed = borrowableHostName(r) }
+            guard r.knowledge.holds(.moveSingleRequest), finalFirst || borrowed != nil else {
+                throw .noPlanWithoutScratch(unavailable, why: "\(original.name) is taken in the container, so it cannot be "
+                    + "renamed there first, and a move with the new name was not seen to work here "
+                    + "(\(r.knowledge.describe(.moveSingleRequest)))")
+            }
+            strategy = .singleRequest
+            reasons.append("\(original.name) is taken in the container and \(unavailable): move and rename in one request"
+                + (borrowed.map { " after taking the name \($0), which the host holds, so that the kernel renames in flight "
+                    + "and the host sees only \(original.name)" } ?? ", which the host sees only under \(original.name)"))
         } else {
             strategy = .scratchNamespace
             reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
@@ -161,6 +187,13 @@ public enum Planner {
             plan.steps = [restore]
             let finalFirst = !renamed || r.target.holds(device.name) || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
             plan.views = [view(.container, [device.name]), view(.host, finalFirst ? [original.name] : [device.name, original.name])]
+            if let borrowed {
+                let down = downFirst ? [Step(in: .container, up: false, purpose: "set down before renaming")] : []
+                plan.steps = down + [Step(in: .container, name: borrowed,
+                                          purpose: "take \(borrowed), a name the host holds: the kernel then renames in flight")] + plan.steps
+                plan.views = [view(.container, [device.name, borrowed]), view(.host, [original.name])]
+                plan.hazards.append("should \(borrowed) leave the host meanwhile, the host would see it before \(original.name)")
+            }
         case .moveThenRename:
             restore.up = nil
             plan.steps = [Step(in: .container, moveTo: .host, purpose: "move under the container's name")]
@@ -176,6 +209,12 @@ public enum Planner {
     }
 
     // MARK: Helpers
+
+    /// A host link's name the container does not use and the device may take (not one of its own
+    /// altnames): the first in order, so the same input gives the same plan.
+    static func borrowableHostName(_ r: PlanRequest) -> String? {
+        r.target.names.sorted().first { $0 != "lo" && !r.source.holds($0) && !r.device.altNames.contains($0) }
+    }
 
     static func view(_ role: NamespaceRole, _ names: [String]) -> NamespaceView { NamespaceView(namespace: role, names: names) }
 

@@ -729,3 +729,107 @@ t_dpdk_del_without_netns() {
   dpdk_give_back
   expect_host
 }
+# --- no scratch namespace ----------------------------------------------------------------------------
+
+# Makes unshare(CLONE_NEWNET) fail with ENOSPC, for the initial user namespace too: user.max_net_namespaces
+# below the count root's namespaces hold (0: the pod made before counts, no new one can be had). Machine-
+# wide, hence only here in the guest, and only inside with_netns_limit_restored.
+no_scratch_start() {
+  echo 0 >/proc/sys/user/max_net_namespaces
+  ! busybox unshare -n true 2>/dev/null || fail "unshare -n still works with user.max_net_namespaces=0"
+}
+no_scratch_end() { echo "$_ns_limit" >/proc/sys/user/max_net_namespaces; }
+
+# Runs $1 as a case of its own (a subshell with errexit: in the background, so that errexit holds there)
+# and puts user.max_net_namespaces back however it ended. Not a trap: the recorder sets its own.
+with_netns_limit_restored() {
+  _ns_limit=$(cat /proc/sys/user/max_net_namespaces)
+  (set -e; "$1") &
+  wait $! && _ns_rc=0 || _ns_rc=$?
+  no_scratch_end
+  return "$_ns_rc"
+}
+
+# No report to be had (a cold cache; the probe fails for the same reason) and no scratch namespace: ADD
+# plans move-then-rename and says why, DEL renames inside and moves (no scratch namespace either); the host
+# only ever sees the NIC's own name (the recorder), and gets it back as it was.
+t_no_scratch_namespace_without_report() { with_netns_limit_restored no_scratch_without_report; }
+no_scratch_without_report() {
+  export LINKCAPS_CACHE_DIR="$GUEST_RUN/cold-cache"
+  rm -rf "$LINKCAPS_CACHE_DIR"
+  pod_add podA
+  no_scratch_start
+  cni ADD cA $POD/podA net1 "$(conf "$(device_is 1)")"
+  expect_rc 0 "ADD with neither a report nor a scratch namespace"
+  grep -q "scratch namespaces unavailable: unshare(CLONE_NEWNET) failed with ENOSPC; planned move-then-rename" "$GUEST_RUN/err" ||
+    fail "ADD did not say why it planned without a scratch namespace: $(cat "$GUEST_RUN/err")"
+  grep -q "cannot read the kernel's capability report" "$GUEST_RUN/err" || fail "ADD did not say it had no report: $(cat "$GUEST_RUN/err")"
+  expect_eq "$(recorded_strategy cA)" move-then-rename "the plan without a scratch namespace"
+  expect_in_pod "$(nic_pci 1)" podA net1 "$(nic_mac 1)"
+  cni DEL cA $POD/podA net1 "$(conf "$(device_is 1)")"
+  expect_rc 0 "DEL with neither a report nor a scratch namespace"
+  cni DEL cA $POD/podA net1 "$(conf "$(device_is 1)")"
+  expect_rc 0 "a second DEL"
+  no_scratch_end
+  pod_del podA
+  expect_host
+  # The same with the host's events recorded: only the NIC's own name and altname, ever.
+  host_view_through_add_and_del 1 "" no_scratch_start
+  expect_eq "$HOST_VIEW_STRATEGY" move-then-rename "the plan the recorder watched"
+  no_scratch_end
+  pod_del podA
+  rm -rf "$LINKCAPS_CACHE_DIR"
+  expect_host
+}
+
+# The cached report of /init, no scratch namespace. Without a clash the report's plan (a scratch namespace
+# where it wanted one becomes move-then-rename). With the pod holding the NIC's name: where the single
+# request was seen to keep the host clean even then (6.1.170+), that, and DEL (eth1 taken in the pod, net1
+# not in the host) renames the NIC to a name the host holds first, so that the kernel renames in flight;
+# elsewhere (5.10) no plan without a scratch namespace does, and ADD refuses, saying why, with the NIC
+# untouched in the host.
+t_no_scratch_namespace_cached_report() { with_netns_limit_restored no_scratch_cached_report; }
+no_scratch_cached_report() {
+  _clash_state=$(capability move.sourceSeesOnlyOriginalNameOnClash) _n=$(nic_name 2)
+  pod_add podA
+  no_scratch_start
+  cni ADD cA $POD/podA net1 "$(conf "$(device_is 2)")"
+  expect_rc 0 "ADD from the cached report without a scratch namespace"
+  _strategy=$(recorded_strategy cA)
+  [ "$_strategy" != scratch-namespace ] || fail "planned a scratch namespace where none can be made"
+  expect_in_pod "$(nic_pci 2)" podA net1 "$(nic_mac 2)"
+  cni DEL cA $POD/podA net1 "$(conf "$(device_is 2)")"
+  expect_rc 0 "DEL from the cached report without a scratch namespace"
+  [ "$(host_name_of "$(nic_pci 2)")" = "$_n" ] || fail "the NIC is not back in the host as $_n after DEL"
+  ip -n podA link add "$_n" type veth peer name lcclash0p
+  _idx=$(ifindex_of "$_n")
+  recorder_start
+  cni ADD cA $POD/podA net1 "$(conf "$(device_is 2)")"
+  case $_clash_state in
+    supported)
+      expect_rc 0 "ADD with the NIC's name taken in the pod (the report says $_clash_state)"
+      expect_eq "$(recorded_strategy cA)" single-request "the plan with the NIC's name taken in the pod"
+      cni DEL cA $POD/podA net1 "$(conf "$(device_is 2)")"
+      expect_rc 0 "DEL after the clash"
+      recorder_stop
+      _saw=$(recorder_problems "$_idx" "$(nic_mac 2)" "$_n" "$(nic_altname 2)")
+      [ -z "$_saw" ] || fail "the host saw more than $_n: $_saw"
+      _clash="single-request" ;;
+    *)
+      recorder_stop
+      expect_rc 1 "ADD with the NIC's name taken in the pod (the report says $_clash_state)"
+      grep -q "no plan without one keeps the host's view clean" "$GUEST_RUN/out" ||
+        fail "the refusal does not say why: $(cat "$GUEST_RUN/out")"
+      [ ! -e "$STATE/${NETWORK}_cA_net1.json" ] || fail "a refused ADD left its record"
+      _clash="refused" ;;
+  esac
+  ip -n podA link del "$_n"
+  no_scratch_end
+  pod_del podA
+  expect_host
+  note "strategy $_strategy; with the pod holding $_n ($_clash_state): $_clash"
+}
+
+# The steps of the plan without a scratch namespace (the same as move-then-rename forced), killed with
+# -9 at each: the DEL that follows brings the NIC home, from the pod under either name.
+t_kill9_each_add_step_move_then_rename() { kill_at_each_step add ', "strategy": "move-then-rename"'; }
