@@ -20,26 +20,27 @@ klog_problems() {
 }
 
 # A link watcher that makes no link (the recorder's veth markers would load veth before the plugin
-# could): `ip -o monitor link`, known to record once lo's alias $1 shows up in its log.
+# could): `ip -o monitor link`, known to record once an MTU $1 given to lo shows up in its log (an MTU
+# change is notified whether the link is UP or not; lo is DOWN here), lo's own MTU given back after.
 watch_start() {
   /usr/sbin/ip -o monitor link >"$GUEST_RUN/watch.log" 2>&1 &
   WATCH_PID=$!
   trap 'kill "$WATCH_PID" 2>/dev/null' EXIT
-  watch_mark lcmark0
+  watch_mark 65001
 }
 
 watch_mark() {
-  _wm=100
-  until grep -q "alias $1" "$GUEST_RUN/watch.log"; do
-    _wm=$((_wm - 1)); [ "$_wm" -gt 0 ] || fail "ip monitor logged nothing within 10 s"
-    ip link set dev lo alias "$1"
+  _wm_mtu=$(cat /sys/class/net/lo/mtu) _wm=100
+  until grep -q "^1: lo: .* mtu $1 " "$GUEST_RUN/watch.log"; do
+    _wm=$((_wm - 1)); [ "$_wm" -gt 0 ] || fail "ip monitor logged nothing within 10 s: $(cat "$GUEST_RUN/watch.log")"
+    ip link set dev lo mtu "$1"
     sleep 0.1
   done
-  ip link set dev lo alias ""
+  ip link set dev lo mtu "$_wm_mtu"
 }
 
 watch_stop() {
-  watch_mark lcmark1
+  watch_mark 65002
   kill "$WATCH_PID"
   wait "$WATCH_PID" 2>/dev/null || true
   trap - EXIT
