@@ -85,7 +85,8 @@ t_first_add_on_a_fresh_host() {
   klog_since "$_klog" >"$GUEST_RUN/first-klog.txt"
   _problems=$(klog_problems <"$GUEST_RUN/first-klog.txt")
   [ -z "$_problems" ] || fail "$_problems"
-  note "first ADD $(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.2fs", b - a }') (probe $(jq -r .probe.durationMs "$GUEST_RUN/first-report.json") ms; veth ${_load#loaded by the kernel in }"
+  _load=${_load%%:*}
+  note "first ADD $(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.2fs", b - a }') (probe $(jq -r .probe.durationMs "$GUEST_RUN/first-report.json") ms; veth ${_load#loaded by the kernel in })"
   note "kernel log: $(grep -c . "$GUEST_RUN/first-klog.txt") new lines, $(grep -c 'renamed from' "$GUEST_RUN/first-klog.txt") rename notices, none at warning level"
   sed 's/^/kernel log: /' "$GUEST_RUN/first-klog.txt"
   expect_host
