@@ -21,8 +21,9 @@ klog_problems() {
 }
 
 # A link watcher that makes no link (the recorder's veth markers would load veth before the plugin
-# could): `ip -o monitor link`, known to record once an MTU $1 given to lo shows up in its log (an MTU
-# change is notified whether the link is UP or not; lo is DOWN here), lo's own MTU given back after.
+# could): `ip -o monitor link`, known to record once an MTU change of lo shows up in its log (an MTU
+# change is notified whether the link is UP or not; lo is DOWN here). The MTU alternates between $1 and
+# $1 + 1, since setting the MTU a link has is not notified; lo's own MTU is given back after.
 watch_start() {
   /usr/sbin/ip -o monitor link >"$GUEST_RUN/watch.log" 2>&1 &
   WATCH_PID=$!
@@ -31,17 +32,17 @@ watch_start() {
 }
 
 watch_mark() {
-  _wm_mtu=$(cat /sys/class/net/lo/mtu) _wm=100
-  until grep -q "^1: lo: .* mtu $1 " "$GUEST_RUN/watch.log"; do
-    _wm=$((_wm - 1)); [ "$_wm" -gt 0 ] || fail "ip monitor logged nothing within 10 s: $(cat "$GUEST_RUN/watch.log")"
-    ip link set dev lo mtu "$1"
+  _wm_mtu=$(cat /sys/class/net/lo/mtu) _wm=300
+  until grep -qE "^1: lo: .* mtu ($1|$(($1 + 1))) " "$GUEST_RUN/watch.log"; do
+    _wm=$((_wm - 1)); [ "$_wm" -gt 0 ] || fail "ip monitor logged nothing within 30 s: $(cat "$GUEST_RUN/watch.log")"
+    ip link set dev lo mtu $(($1 + _wm % 2))
     sleep 0.1
   done
   ip link set dev lo mtu "$_wm_mtu"
 }
 
 watch_stop() {
-  watch_mark 65002
+  watch_mark 65011
   kill "$WATCH_PID"
   wait "$WATCH_PID" 2>/dev/null || true
   trap - EXIT
