@@ -7,10 +7,10 @@ RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN          := .build/release
 # What building and testing need: headers for the two C libraries, and the real tools tests compare with
 # (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime;
-# podman with runc and a static busybox as a real runtime, Tests/Podman).
+# podman with runc and a static busybox as a real runtime, Tests/Podman; containerd's ctr, Tests/Containerd).
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
 DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev \
-                python3-jsonschema python3-pip dpkg-dev podman runc busybox-static
+                python3-jsonschema python3-pip dpkg-dev podman runc busybox-static containerd
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio iproute2 jq
 DEB_GUEST     = $(DEB_OBSERVE) containernetworking-plugins xz-utils
@@ -43,6 +43,7 @@ test: deps-build deps-test
 	Tests/Guest/selftest
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	Tests/Podman/run .build/debug/linkcaps-host-device
+	Tests/Containerd/run --plugin .build/debug/linkcaps-host-device
 	scripts/check-schemas
 	scripts/test-go-consumer
 	scripts/check-deploy

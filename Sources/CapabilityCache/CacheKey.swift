@@ -32,14 +32,7 @@ public struct CacheKey: Codable, Equatable, Sendable {
     /// report-<16 hex digits>.json: a hash of the whole key, so a different key never reads this file.
     /// The file repeats the key inside, and that copy is what is checked.
     public var fileStem: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325  // FNV-1a, 64 bit
-        let text = "\(bootId)|\(kernelRelease)|\(schemaVersion)|\(probeSet)|\(privileged ? "priv" : "unpriv")"
-        for byte in text.utf8 {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        let hex = String(hash, radix: 16)
-        return "report-" + String(repeating: "0", count: 16 - hex.count) + hex
+        "report-" + FNV1a.hex("\(bootId)|\(kernelRelease)|\(schemaVersion)|\(probeSet)|\(privileged ? "priv" : "unpriv")")
     }
 }
 

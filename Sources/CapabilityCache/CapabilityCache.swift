@@ -48,6 +48,13 @@ public struct CapabilityCache {
         return Self.fromCache(cached)
     }
 
+    /// The cached report even when some of its answers are not reusable (inconclusive ones, asked again
+    /// when a probe can run): what is left to plan from when it cannot. Never probes, writes or locks.
+    public func cachedPartialReport() -> Report? {
+        guard (try? CacheDirectory.check(directory)) != nil, case .valid(let cached) = file.read() else { return nil }
+        return Self.fromCache(cached)
+    }
+
     /// `cachedReport()` as the JSON `linkcaps probe --json` prints (source: cache), without decoding the
     /// report: for callers that only pass the answer on.
     /// `requiring`: a top-level key the report must have (e.g. "facts"), else nil.

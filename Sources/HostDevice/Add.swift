@@ -13,6 +13,7 @@ struct Add {
     let inside: RouteSocket
 
     func run() throws -> JSON {
+        try clearVoidedRecord()
         let host = try RouteSocket()
         let sysfs = SysfsDevices()
         let (selected, selectors) = try DeviceSelection.select(conf, host: host, sysfs: sysfs)
@@ -29,23 +30,24 @@ struct Add {
             throw CNIError(.generic, "container \(env.containerID) already has an attachment \(env.ifname) on network \(conf.name)")
         }
         if let type = conf.ipamType { _ = try IPAM.locate(type, path: env.path) }
-        let report = try plugin.report(store)
+        let knowledge = plugin.knowledge()
         let original = OriginalState(device)
+        let owner = AttachmentIdentity.token(network: conf.name, containerID: env.containerID, ifname: env.ifname)
         let plan: Plan
         do {
-            plan = try Planner.plan(PlanRequest(report: report, device: device, direction: .into, wantedName: env.ifname,
-                                                target: contents, forced: conf.strategy))
+            plan = try Planner.plan(PlanRequest(knowledge: knowledge, device: device, direction: .into, wantedName: env.ifname,
+                                                target: contents, forced: conf.strategy, owner: owner))
         } catch {
             throw CNIError(.invalidConfig, "cannot move \(device.name): \(error)")
         }
         var record = Attachment(network: conf.name, containerID: env.containerID, ifname: env.ifname, netns: env.netns,
                                 phase: .adding, strategy: plan.strategy, index: device.index,
                                 original: original, kernelpath: sysfs.parent(ofNet: device.name),
-                                result: nil)
+                                result: nil, bootId: AttachmentIdentity.currentBoot)
         // Last moment to stop with nothing touched.
         try Interruption.check("before the device moved")
         try store.save(record)
-        let mover = Mover(report: report, host: host, container: container, containerSocket: inside,
+        let mover = Mover(knowledge: knowledge, host: host, container: container, containerSocket: inside,
                           index: device.index, mac: device.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
         defer { mover.unpinScratch() }
@@ -85,6 +87,34 @@ struct Add {
             default: break
             }
             throw failure
+        }
+    }
+
+    /// A record of this attachment that describes nothing in place no longer blocks it: one of an earlier
+    /// boot (a reboot voids every attachment; podman keeps container ids across reboots), or one whose
+    /// namespace is gone or holds no device of this attachment's. Its DEL runs first — IPAM's DEL, the
+    /// device brought home from wherever it is if it is still ours — and the ADD goes on. A record whose
+    /// device is in place (the runtime asking twice) still refuses the ADD, below.
+    func clearVoidedRecord() throws {
+        guard let record = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname),
+              try !inPlace(record) else { return }
+        var stale = env
+        stale.netns = record.isFromEarlierBoot ? nil : record.netns
+        // Drops the record once the device is home, or found gone.
+        try Del(plugin: plugin, env: stale, conf: conf, store: store).run()
+    }
+
+    /// Whether the record's device is where it put it: this boot, its namespace alive, and a link there
+    /// that is this attachment's — by its alias record, or by the recorded index and MAC (a container may
+    /// rename its interface; it is still in place).
+    func inPlace(_ record: Attachment) throws -> Bool {
+        guard !record.isFromEarlierBoot, record.phase == .added, let path = record.netns,
+              let (_, socket) = try Del(plugin: plugin, env: env, conf: conf, store: store).openContainer(path) else { return false }
+        return try socket.links().contains { link in
+            AttachmentIdentity.claimed(by: link.alias, owner: record.owner, conf: conf) != nil
+                || (AliasRecord.owner(link.alias) == nil && AliasRecord.decode(link.alias)?.name == record.original.name)
+                || (link.index == record.index && record.original.mac != nil && link.macAddress == record.original.mac
+                    && !AliasRecord.belongsToAnother(link.alias, than: record.owner))
         }
     }
 

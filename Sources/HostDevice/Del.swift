@@ -1,9 +1,12 @@
+import Glibc
 import Namespaces
 import Netlink
 import Policy
 
 /// DEL: idempotent. The device comes back to the host under its original name and state from wherever it
 /// is: the container, a scratch namespace a killed run left, or the host (returned by a dying namespace).
+/// Only a device this attachment put there: one whose alias record names another attachment (`for=`) is
+/// never moved, whatever namespace path the DEL was handed.
 struct Del {
     let plugin: Plugin
     let env: CNIEnvironment
@@ -16,42 +19,50 @@ struct Del {
             _ = try IPAM.run(type, command: "DEL", config: plugin.stdin, environment: plugin.environment, path: env.path)
         }
         let host = try RouteSocket()
-        let opened = try env.netns.flatMap(openContainer)
-        let container = opened?.0
         let record = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        let owner = AttachmentIdentity.token(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        // A reboot voided the record's attachment: the device is in the host now, and a namespace path
+        // (reused by the kernel, or the runtime's new pod) names nothing of ours.
+        let netns = record?.isFromEarlierBoot == true ? nil : env.netns
+        let opened = try netns.flatMap(openContainer)
+        let container = opened?.0
         var original = record?.original
         var index = record?.index
         if original == nil, let socket = opened?.1,
-           let link = try socket.link(named: env.ifname), let recorded = AliasRecord.decode(link.alias),
-           recorded.name == conf.device || recorded.mac == conf.hwaddr, InputCheck.linkName(recorded.name) == nil {
-            // No record (lost state), but the alias says what the device was.
+           let link = try socket.link(named: env.ifname),
+           let recorded = AttachmentIdentity.claimed(by: link.alias, owner: owner, conf: conf), InputCheck.linkName(recorded.name) == nil {
+            // No record (lost state), but the alias says what the device was, and that it is ours.
             original = recorded
             index = link.index
         }
-        if original == nil, let link = try returnedDevice(host, named: conf.device), let recorded = AliasRecord.decode(link.alias),
+        if original == nil, let link = try returnedDevice(host, named: conf.device, owner: owner), let recorded = AliasRecord.decode(link.alias),
            InputCheck.linkName(recorded.name) == nil {
             original = recorded
             index = link.index
         }
         guard let original, let index else { return }   // nothing of ours: DEL succeeds
-        let report = try plugin.report(store)
-        let mover = Mover(report: report, host: host, container: container, containerSocket: opened?.1,
+        if let record, record.isFromEarlierBoot, original.mac == nil {
+            // Indexes are handed out afresh each boot: without a MAC nothing tells the device from another.
+            store.remove(record)
+            return
+        }
+        // Asked only now that a device is to be moved: a DEL with nothing to do needs no report, and one
+        // without a report still brings the device home (KernelKnowledge.unknown: the plan safe everywhere).
+        let mover = Mover(knowledge: plugin.knowledge(), host: host, container: container, containerSocket: opened?.1,
                           index: index, mac: original.mac, pause: StepPause(environment: plugin.environment),
                           scratchPin: store.scratchPin((conf.name, env.containerID, env.ifname)))
+        mover.owner = owner
         mover.recordedName = original.name
         mover.reopenPinnedScratch()
         defer { mover.unpinScratch() }
         if container != nil && record?.phase != .adding { mover.location = .container }
-        var found = try mover.relocate()
-        if found == nil {
-            // Not at its index or MAC anywhere we can see: a device a dying namespace returned under a new index?
-            guard let link = try returnedDevice(host, named: original.name) else {
-                if let record { store.remove(record) }   // gone (a virtual device dies with its namespace)
-                return
-            }
-            mover.index = link.index
-            mover.location = .host
-            found = link
+        var found = try locate(mover, host: host, name: original.name, owner: owner)
+        if found == nil, container == nil, record?.kernelpath != nil {
+            found = try awaitReturn(mover, host: host, name: original.name, owner: owner)
+        }
+        guard let found else {
+            if let record { store.remove(record) }   // gone (a virtual device dies with its namespace)
+            return
         }
         let unrestored: [String]
         do { unrestored = try mover.restore(original, label: "del", forced: stepwiseOrScratch(conf.strategy), found: found) } catch {
@@ -62,6 +73,36 @@ struct Del {
         // succeeds (a runtime would retry a failed DEL forever), and says so.
         for problem in unrestored { ReportSource.standardError("linkcaps-host-device: " + problem) }
     }
+
+    /// The device at its index or MAC wherever the mover looks, else a host link carrying its alias record
+    /// (a dying namespace may return a device under a new index).
+    func locate(_ mover: Mover, host: RouteSocket, name: String, owner: String) throws -> LinkMessage? {
+        if let link = try mover.relocate() { return link }
+        guard let link = try returnedDevice(host, named: name, owner: owner) else { return nil }
+        mover.index = link.index
+        mover.location = .host
+        return link
+    }
+
+    /// A physical device whose namespace is gone but which is not in the host yet is on its way: the kernel
+    /// hands it back only when it dismantles the namespace (on a workqueue, after an RCU grace period),
+    /// and ctr (CNI_NETNS empty) or cri-o (the namespace unmounted first) call DEL as soon as the last process
+    /// of the container has exited. Waits for it up to `returnWait` polls; SIGTERM, SIGINT or SIGHUP end the
+    /// wait with code 11 and the record kept, so the next DEL goes on.
+    func awaitReturn(_ mover: Mover, host: RouteSocket, name: String, owner: String) throws -> LinkMessage? {
+        for _ in 0..<Del.returnWait {
+            if let signal = Interruption.poll() {
+                throw CNIError(.tryAgainLater, "interrupted by \(signalName(signal)) while waiting for \(name) to come back to the host")
+            }
+            usleep(Del.returnPoll)
+            if let link = try locate(mover, host: host, name: name, owner: owner) { return link }
+        }
+        return nil
+    }
+
+    /// 100 polls 50 ms apart: 5 s, far more than a namespace's dismantling takes even on a loaded host.
+    static let returnWait = 100
+    static let returnPoll: UInt32 = 50_000
 
     /// The container's namespace and a socket inside, or nil when it is gone or unusable (DEL goes on without
     /// it). A thread that could not come back from it is the one error that stops DEL: nothing has been
@@ -79,9 +120,12 @@ struct Del {
         strategy == .scratchNamespace || strategy?.isAutomatic == false ? strategy : nil
     }
 
-    /// A host link carrying our alias record for the device `name` (how a dying namespace returns it).
-    func returnedDevice(_ host: RouteSocket, named name: String?) throws -> LinkMessage? {
+    /// A host link carrying our alias record for the device `name` (how a dying namespace returns it),
+    /// unless the record names another attachment (that one's DEL brings it home).
+    func returnedDevice(_ host: RouteSocket, named name: String?, owner: String) throws -> LinkMessage? {
         guard let name else { return nil }
-        return try host.links().first { AliasRecord.decode($0.alias)?.name == name }
+        return try host.links().first {
+            AliasRecord.decode($0.alias)?.name == name && !AliasRecord.belongsToAnother($0.alias, than: owner)
+        }
     }
 }

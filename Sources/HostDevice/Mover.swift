@@ -9,7 +9,7 @@ import SystemPackage
 /// Executes plans over real namespaces, knows where the device is after every step, and brings it back
 /// to the host under its original name and state when anything fails.
 final class Mover {
-    let report: Report
+    let knowledge: KernelKnowledge
     let host: RouteSocket
     /// Opened only when a step moves the device to the host (DEL, rollback): not on the common ADD path.
     private lazy var hostNamespace: Result<NetworkNamespace, Error> = Result { try NetworkNamespace.current() }
@@ -29,6 +29,8 @@ final class Mover {
     /// The original name, as the alias record carries it: recognises the device when the container
     /// changed its MAC.
     var recordedName: String?
+    /// The attachment looking for its device (DEL): a link whose alias record names another one is not it.
+    var owner: String?
     /// The device as the last move's target reported it.
     var arrived: LinkMessage?
     /// The step a run stopped at with an error (recovery looks at what it was, not where it stood).
@@ -36,10 +38,10 @@ final class Mover {
     /// Why an altname could not be given back, by name (the errno of RTM_NEWLINKPROP).
     var altNameRefusals: [String: NetlinkError] = [:]
 
-    init(report: Report, host: RouteSocket, container: NetworkNamespace?, containerSocket: RouteSocket? = nil,
+    init(knowledge: KernelKnowledge, host: RouteSocket, container: NetworkNamespace?, containerSocket: RouteSocket? = nil,
          index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
         self.scratchPin = scratchPin
-        self.report = report
+        self.knowledge = knowledge
         self.host = host
         self.containerSocketCache = containerSocket
         self.container = container
@@ -156,7 +158,7 @@ final class Mover {
         }
         guard let mac else { return nil }
         for role in roles {
-            if let link = try Inspect.link(mac: mac, socket(role)) {
+            if let link = try Inspect.link(mac: mac, socket(role)), !ownedByAnother(link) {
                 location = role
                 index = link.index
                 return link
@@ -166,8 +168,13 @@ final class Mover {
     }
 
     func isOurs(_ link: LinkMessage) -> Bool {
-        mac == nil || link.macAddress == mac
+        guard !ownedByAnother(link) else { return false }
+        return mac == nil || link.macAddress == mac
             || (recordedName != nil && AliasRecord.decode(link.alias)?.name == recordedName)
+    }
+
+    func ownedByAnother(_ link: LinkMessage) -> Bool {
+        owner.map { AliasRecord.belongsToAnother(link.alias, than: $0) } ?? false
     }
 
     /// Brings the device back to the host under its original name and state, from wherever it is. Returns
@@ -182,12 +189,12 @@ final class Mover {
         }
         let here = try Inspect.contents(socket(location), excluding: index)
         let hostContents = try Inspect.contents(host)
-        var plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
+        var plan = try Planner.plan(PlanRequest(knowledge: knowledge, device: facts, direction: .out, wantedName: original.name,
                                                 source: here, target: hostContents, original: original, forced: forced))
         if location == .scratch {
             // Already out of the container: the scratch strategy's steps after its move into the scratch
             // namespace, with what it would have taken off in the container taken off here.
-            plan = try Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
+            plan = try Planner.plan(PlanRequest(knowledge: knowledge, device: facts, direction: .out, wantedName: original.name,
                                                 source: here, target: hostContents, original: original, forced: .scratchNamespace))
             plan.steps = Self.fromScratch(plan.steps)
         }
@@ -211,7 +218,7 @@ final class Mover {
     /// other taken off: a container's name must not stay on it in the host).
     func restoreInHost(_ facts: DeviceFacts, _ original: OriginalState) throws {
         let renaming = facts.name != original.name
-        if renaming && facts.up && !report.holds(.renameWhileUp) {
+        if renaming && facts.up && !knowledge.holds(.renameWhileUp) {
             try host.perform(.change(index: index, up: false))
         }
         let foreign = facts.altNames.filter { !original.altNames.contains($0) }

@@ -9,7 +9,8 @@ public enum PlanPreview {
     /// In: `device` is a host link, `name` the name wanted in `netns`. Out: `device` is the link in
     /// `netns`; its alias record (or `name`) gives the original name and state to restore in the host.
     public static func plan(device: String, netns: String, name: String?, out: Bool, forced: Strategy?) throws -> Plan {
-        let report = try ReportSource.report()
+        // Without a report, the plan the plugin would follow then, marked (Plan.knowledge) with why.
+        let knowledge = ReportSource.knowledge()
         let host = try RouteSocket()
         let container = try NetworkNamespace.open(path: netns).openRouteSocket()
         let (sourceSocket, targetSocket) = out ? (container, host) : (host, container)
@@ -24,7 +25,7 @@ public enum PlanPreview {
             if let name { original?.name = name }
         }
         return try Planner.plan(PlanRequest(
-            report: report, device: facts, direction: out ? .out : .into, wantedName: out ? (original?.name ?? "") : (name ?? device),
+            knowledge: knowledge, device: facts, direction: out ? .out : .into, wantedName: out ? (original?.name ?? "") : (name ?? device),
             source: try Inspect.contents(sourceSocket, excluding: facts.index), target: try Inspect.contents(targetSocket),
             original: original, forced: forced))
     }

@@ -11,6 +11,8 @@ public struct Plugin {
     public let stdin: [UInt8]
     /// False when stdin could not be read whole or passed `inputLimit`.
     let stdinComplete: Bool
+    /// The capability report (or why there is none), asked at most once per invocation.
+    private let known = KnowledgeMemo()
 
     /// A network configuration (prevResult included) is kilobytes; this bounds what a caller can make us hold.
     public static let inputLimit = 4 << 20
@@ -96,17 +98,24 @@ public struct Plugin {
         return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino
     }
 
-    func report(_ store: StateStore) throws(CNIError) -> Report {
-        do { return try ReportSource.report() } catch {
-            throw CNIError(.generic, "cannot read the kernel's capability report", details: "\(error)")
-        }
+    /// What the plans of this invocation know of the kernel. Without a report they are the ones that are
+    /// safe on every kernel, and one line on stderr says why, however many plans the invocation makes (GC).
+    func knowledge() -> KernelKnowledge {
+        if let knowledge = known.value { return knowledge }
+        let knowledge = ReportSource.knowledge()
+        if let reason = knowledge.unknownReason { ReportSource.standardError(ReportSource.unknownLine(reason)) }
+        known.value = knowledge
+        return knowledge
     }
 
+    /// Available when the plugin can move devices: a missing capability report is no reason against it
+    /// (the plans work without one), a missing privilege or an unusable state directory is.
     func status(_ conf: NetConf, _ store: StateStore) throws -> JSON? {
         guard Privilege.hasNetAdmin else { throw CNIError(.notAvailable, "the plugin lacks CAP_NET_ADMIN") }
-        do { try store.makeDirectory(); _ = try report(store) } catch {
+        do { try store.makeDirectory() } catch {
             throw CNIError(.notAvailable, error.msg, details: error.details)
         }
+        _ = knowledge()
         if let type = conf.ipamType {
             _ = try IPAM.run(type, command: "STATUS", config: stdin, environment: environment,
                              path: CNIEnvironment.read(environment).path)
@@ -114,16 +123,23 @@ public struct Plugin {
         return nil
     }
 
+    /// From the state file, or, when it is gone, from what the device carries (its alias record), as the
+    /// reference's CHECK does; either way the device must carry no other attachment's `for=`.
     func check(_ env: CNIEnvironment, _ conf: NetConf, _ store: StateStore, _ socket: RouteSocket) throws {
-        guard let state = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname),
-              state.phase == .added else {
-            throw CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
-        }
+        let state = try store.load(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        let noAttachment = CNIError(.generic, "no attachment of \(env.ifname) for container \(env.containerID)")
+        if let state, state.phase != .added { throw noAttachment }
         guard let link = try socket.link(named: env.ifname) else {
-            throw CNIError(.generic, "\(env.ifname) is missing from the container")
+            throw state == nil ? noAttachment : CNIError(.generic, "\(env.ifname) is missing from the container")
         }
-        guard AliasRecord.decode(link.alias)?.name == state.original.name else {
-            throw CNIError(.generic, "\(env.ifname) in the container is not \(state.original.name)")
+        let owner = AttachmentIdentity.token(network: conf.name, containerID: env.containerID, ifname: env.ifname)
+        if let state {
+            guard AliasRecord.decode(link.alias)?.name == state.original.name,
+                  !AliasRecord.belongsToAnother(link.alias, than: owner) else {
+                throw CNIError(.generic, "\(env.ifname) in the container is not \(state.original.name)")
+            }
+        } else {
+            guard AttachmentIdentity.claimed(by: link.alias, owner: owner, conf: conf) != nil else { throw noAttachment }
         }
         let listed = conf.prevResult?["interfaces"]?.array?.contains { $0["name"]?.string == env.ifname } ?? false
         guard listed else { throw CNIError(.generic, "prevResult does not list \(env.ifname)") }
@@ -169,3 +185,6 @@ public struct Plugin {
         }
     }
 }
+
+/// Holds one invocation's answer (Plugin is a value; the answer is asked for from several places).
+final class KnowledgeMemo { var value: KernelKnowledge? }

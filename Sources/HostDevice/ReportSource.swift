@@ -1,5 +1,6 @@
 import Capabilities
 import CapabilityCache
+import Policy
 import SystemCalls
 import SystemPackage
 
@@ -18,6 +19,28 @@ public enum ReportSource {
         let (report, uncached) = try cache.reportEvenWithoutCache()
         if let uncached { warn("linkcaps-host-device: probed without the capability cache: \(uncached)") }
         return report
+    }
+
+    /// The report, or, when none can be had (no throwaway link kind without loading a module, a probe
+    /// that fails, no namespace for it), why: a missing answer costs the fast plan, never a pod. A cached
+    /// report with answers still to be asked again is kept when the probe cannot run: its conclusive
+    /// answers are this boot's, and the rest read as not seen (said in one line).
+    public static func knowledge(warn: (String) -> Void = standardError) -> KernelKnowledge {
+        do { return .report(try report(warn: warn)) } catch {
+            let reason = "cannot read the kernel's capability report: \(error)"
+            if let partial = CapabilityCache().cachedPartialReport() {
+                warn("linkcaps-host-device: \(reason); planning from the cached answers of the probe of \(partial.probe.startedAt) "
+                     + "(those it could not tell read as not seen)")
+                return .report(partial)
+            }
+            return .unknown(reason: reason)
+        }
+    }
+
+    /// The line said once per invocation that plans without a report.
+    public static func unknownLine(_ reason: String) -> String {
+        "linkcaps-host-device: \(reason); planning what is safe on every kernel (scratch namespace, altnames "
+            + "taken off in the host first, state restored as recorded)"
     }
 
     /// One line on stderr.

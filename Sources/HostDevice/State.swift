@@ -24,6 +24,10 @@ struct Attachment: Equatable {
     /// by PCI address, deviceID or kernelpath, while it is in a pod, learn where it went.
     var kernelpath: String?
     var result: JSON?
+    /// The boot the record was written in (/proc/sys/kernel/random/boot_id); nil in records written
+    /// before it was kept. A reboot voids every attachment (the kernel gives the devices back), so a record
+    /// of another boot describes no device where it says.
+    var bootId: String?
 
     /// Bound of a record's altname list. The kernel sets no count, but sizes each altname at 132 bytes
     /// inside IFLA_PROP_LIST, whose length is 16 bits: no link it can describe has 512. A NIC has a few.
@@ -37,15 +41,22 @@ struct Attachment: Equatable {
                                     "kernelpath": kernelpath.map(JSON.string) ?? .null])
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
                         "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase.rawValue),
-                        "strategy": strategy.map { .string($0.rawValue) }, "device": device, "result": result])
+                        "strategy": strategy.map { .string($0.rawValue) }, "device": device, "result": result,
+                        "bootId": bootId.map(JSON.string)])
     }
 
     init(network: String, containerID: String, ifname: String, netns: String?, phase: Phase, strategy: Strategy?,
-         index: Int32, original: OriginalState, kernelpath: String? = nil, result: JSON?) {
+         index: Int32, original: OriginalState, kernelpath: String? = nil, result: JSON?, bootId: String? = nil) {
         self.network = network; self.containerID = containerID; self.ifname = ifname; self.netns = netns
         self.phase = phase; self.strategy = strategy; self.index = index; self.original = original
-        self.kernelpath = kernelpath; self.result = result
+        self.kernelpath = kernelpath; self.result = result; self.bootId = bootId
     }
+
+    /// What the alias record's `for=` says of a device this attachment put in place.
+    var owner: String { AttachmentIdentity.token(network: network, containerID: containerID, ifname: ifname) }
+
+    /// Written in an earlier boot: its namespace path and ifindex may name someone else's now.
+    var isFromEarlierBoot: Bool { bootId.map { $0 != AttachmentIdentity.currentBoot } ?? false }
 
     /// A record read back: every field checked, numbers range-checked before they become fixed-width
     /// integers, names and text bounded as they will be sent to the kernel. The reason names the field.
@@ -74,6 +85,7 @@ struct Attachment: Equatable {
         let name = try string("name", in: device)!, mac = try string("mac", in: device, optional: true)
         let alias = try string("alias", in: device, optional: true)
         let kernelpath = try string("kernelpath", in: device, optional: true)
+        let bootId = try string("bootId", optional: true)
         // Absent in records written before altnames were kept: none.
         var altNames: [String] = []
         if let list = device["altNames"], list != .null {
@@ -89,6 +101,7 @@ struct Attachment: Equatable {
         try check("containerID", containerID) { InputCheck.cniName($0, limit: 255) }
         try check("ifname", ifname, InputCheck.linkName)
         try check("netns", netns) { InputCheck.text($0, limit: 4095) }
+        try check("bootId", bootId) { InputCheck.text($0, limit: 64) }
         guard let phase = Phase(rawValue: phaseText) else {
             throw StateError("phase must be one of \(Phase.allCases.map(\.rawValue))")
         }
@@ -110,7 +123,7 @@ struct Attachment: Equatable {
         self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
                   strategy: strategy, index: index,
                   original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias, altNames: altNames),
-                  kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 })
+                  kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 }, bootId: bootId)
     }
 }
 

@@ -7,8 +7,8 @@ import Capabilities
 extension Planner {
     /// Whether this kernel may leave altnames behind: only a report that saw them follow the device (or a
     /// kernel without altnames at all) is trusted to move them.
-    static func altNamesStayBehind(_ report: Report) -> Bool {
-        switch report.state(.altnameFollowsMove) {
+    static func altNamesStayBehind(_ knowledge: KernelKnowledge) -> Bool {
+        switch knowledge.state(.altnameFollowsMove) {
         case .supported?, .skipped?: return false
         default: return true
         }
@@ -16,12 +16,12 @@ extension Planner {
 
     /// Inbound: take the device's altnames off in the host before anything moves.
     static func takeAltNamesOff(_ plan: inout Plan, _ r: PlanRequest) {
-        guard altNamesStayBehind(r.report), !r.device.altNames.isEmpty else { return }
+        guard altNamesStayBehind(r.knowledge), !r.device.altNames.isEmpty else { return }
         let names = r.device.altNames
         plan.steps.insert(Step(in: .host, removeAltNames: names,
                                purpose: "take the altnames off in the host, so that none stays behind naming a device in the container"),
                           at: 0)
-        plan.reasons.append("the kernel was not seen to move altnames with the device (\(Strategy.stateOf(r.report, .altnameFollowsMove))): "
+        plan.reasons.append("the kernel was not seen to move altnames with the device (\(Strategy.stateOf(r.knowledge, .altnameFollowsMove))): "
             + "\(names.joined(separator: ", ")) would stay registered in the host; taken off before the move, given back at DEL")
     }
 
@@ -32,7 +32,7 @@ extension Planner {
     /// original ones (the container's names must not reach the host) and those the host uses meanwhile (the
     /// kernel would refuse the whole move, v6.6+, and the device would never come home).
     static func altNamesToTakeOffOut(_ r: PlanRequest, _ original: OriginalState) -> [String] {
-        if altNamesStayBehind(r.report) { return r.device.altNames }
+        if altNamesStayBehind(r.knowledge) { return r.device.altNames }
         return r.device.altNames.filter { !original.altNames.contains($0) || r.target.holds($0) }
     }
 
@@ -46,7 +46,7 @@ extension Planner {
                                    purpose: "take off the altnames the device must not carry to the host"),
                               at: firstMove)
             plan.reasons.append("\(off.joined(separator: ", ")) taken off before leaving: "
-                + (altNamesStayBehind(r.report) ? "the kernel was not seen to move altnames with the device"
+                + (altNamesStayBehind(r.knowledge) ? "the kernel was not seen to move altnames with the device"
                                                 : "not the device's own, or used in the host"))
         }
         let brought = r.device.altNames.filter { !off.contains($0) }

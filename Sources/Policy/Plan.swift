@@ -79,6 +79,10 @@ public struct Plan: Codable, Equatable, Sendable {
     public var recovery: String?
     /// The device's name in the host, the only one the host may see.
     public var hostName: String
+    /// `.unknown` when the plan was made without a capability report (`knowledgeReason` says why); absent
+    /// when it was made from one.
+    public var knowledge: PlanKnowledge? = nil
+    public var knowledgeReason: String? = nil
 
     public func names(seenBy role: NamespaceRole) -> [String] {
         views.first { $0.namespace == role }?.names ?? []
@@ -89,6 +93,9 @@ public struct Plan: Codable, Equatable, Sendable {
 
     public var usesScratch: Bool { steps.contains { $0.runsIn == .scratch || $0.moveTo == .scratch } }
 }
+
+/// How much the plan knew of the kernel: written only when it knew nothing.
+public enum PlanKnowledge: String, Codable, Sendable { case unknown }
 
 /// Why no plan can be made: each case is a clash the kernel would refuse, or refuse half-way.
 public enum PlanError: Error, Equatable, CustomStringConvertible, Sendable {

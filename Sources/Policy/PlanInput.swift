@@ -80,7 +80,7 @@ public struct OriginalState: Codable, Equatable, Sendable {
 /// Everything the policy decides from. `source` is the namespace the device is in now (without it),
 /// `target` the one it goes to. For `.out`, `original` says what to restore and `wantedName` is ignored.
 public struct PlanRequest: Sendable {
-    public var report: Report
+    public var knowledge: KernelKnowledge
     public var device: DeviceFacts
     public var direction: Direction
     public var wantedName: String
@@ -88,11 +88,14 @@ public struct PlanRequest: Sendable {
     public var target: NamespaceContents
     public var original: OriginalState?
     public var forced: Strategy?
+    /// Inbound: the attachment's identity, written into the alias record (`for=`).
+    public var owner: String?
 
-    public init(report: Report, device: DeviceFacts, direction: Direction, wantedName: String,
+    public init(knowledge: KernelKnowledge, device: DeviceFacts, direction: Direction, wantedName: String,
                 source: NamespaceContents = NamespaceContents(), target: NamespaceContents,
-                original: OriginalState? = nil, forced: Strategy? = nil) {
-        self.report = report
+                original: OriginalState? = nil, forced: Strategy? = nil, owner: String? = nil) {
+        self.knowledge = knowledge
+        self.owner = owner
         self.device = device
         self.direction = direction
         self.wantedName = wantedName
@@ -100,5 +103,15 @@ public struct PlanRequest: Sendable {
         self.target = target
         self.original = original
         self.forced = forced
+    }
+}
+
+extension PlanRequest {
+    /// A request planned from a capability report.
+    public init(report: Report, device: DeviceFacts, direction: Direction, wantedName: String,
+                source: NamespaceContents = NamespaceContents(), target: NamespaceContents,
+                original: OriginalState? = nil, forced: Strategy? = nil) {
+        self.init(knowledge: .report(report), device: device, direction: direction, wantedName: wantedName,
+                  source: source, target: target, original: original, forced: forced)
     }
 }

@@ -4,10 +4,18 @@ import Capabilities
 /// host's view clean. Pure: no I/O, same input, same plan.
 public enum Planner {
     public static func plan(_ request: PlanRequest) throws(PlanError) -> Plan {
+        var plan: Plan
         switch request.direction {
-        case .into: return try inbound(request)
-        case .out: return try outbound(request)
+        case .into: plan = try inbound(request)
+        case .out: plan = try outbound(request)
         }
+        if let reason = request.knowledge.unknownReason {
+            plan.knowledge = .unknown
+            plan.knowledgeReason = reason
+            plan.reasons.insert("no capability report (\(reason)): every capability reads as not seen, "
+                + "so this is the plan that is safe on every kernel", at: 0)
+        }
+        return plan
     }
 
     // MARK: Into the container
@@ -16,11 +24,11 @@ public enum Planner {
         let device = r.device
         let wanted = r.wantedName
         if r.target.holds(wanted) { throw .nameTaken(wanted, in: .container) }
-        if r.report.holds(.altnameFollowsMove), let clash = device.altNames.first(where: r.target.holds) {
+        if r.knowledge.holds(.altnameFollowsMove), let clash = device.altNames.first(where: r.target.holds) {
             throw .altNameTaken(clash, in: .container)
         }
-        let alias = AliasRecord.encode(OriginalState(device))
-        let upInMove = r.report.holds(.moveUpInSameRequest)
+        let alias = AliasRecord.encode(OriginalState(device), owner: r.owner)
+        let upInMove = r.knowledge.holds(.moveUpInSameRequest)
         var reasons: [String] = []
         let strategy: Strategy
         if let forced = r.forced {
@@ -39,11 +47,11 @@ public enum Planner {
             plan.steps = [Step(in: .host, moveTo: .container, name: wanted, alias: alias, up: upInMove ? true : nil,
                                purpose: "move, rename and record the original name in one request")]
             if !upInMove { plan.steps.append(upStep) }
-            let finalFirst = currentTaken || device.name == wanted || r.report.holds(.moveTargetSeesFinalNameFirst)
+            let finalFirst = currentTaken || device.name == wanted || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
             plan.views = [view(.host, [device.name]), view(.container, finalFirst ? [wanted] : [device.name, wanted])]
             plan.recovery = "if the kernel answers EEXIST after moving the device (a name taken meanwhile), "
                 + "finish the rename in the container, or move the device back under its original name"
-            if !r.report.holds(.moveSingleRequest) { plan.hazards.append("the single request was not seen to work on this kernel") }
+            if !r.knowledge.holds(.moveSingleRequest) { plan.hazards.append("the single request was not seen to work on this kernel") }
         case .scratchNamespace:
             plan.steps = [
                 Step(in: .host, moveTo: .scratch, purpose: "move to an empty scratch namespace, keeping the name"),
@@ -57,7 +65,7 @@ public enum Planner {
                           view(.container, [wanted])]
         case .renameThenMove:
             var steps: [Step] = []
-            if device.up && !r.report.holds(.renameWhileUp) && device.name != wanted {
+            if device.up && !r.knowledge.holds(.renameWhileUp) && device.name != wanted {
                 steps.append(Step(in: .host, up: false, purpose: "set down: this kernel refuses to rename an UP device"))
                 plan.hazards.append("the host sees the device go down before it leaves")
             }
@@ -85,10 +93,10 @@ public enum Planner {
 
     static func automaticInbound(_ r: PlanRequest, reasons: inout [String]) -> Strategy {
         let clash = r.device.name != r.wantedName && r.target.holds(r.device.name)
-        let (strategy, reason) = Strategy.inbound(for: r.report, deviceName: r.device.name, currentNameTakenInContainer: clash)
+        let (strategy, reason) = Strategy.inbound(for: r.knowledge, deviceName: r.device.name, currentNameTakenInContainer: clash)
         reasons.append(reason)
         if strategy == .singleRequest {
-            reasons.append(r.report.holds(.moveUpInSameRequest)
+            reasons.append(r.knowledge.holds(.moveUpInSameRequest)
                 ? "IFF_UP goes in the same request (move.upInSameRequest)"
                 : "the device is brought up in a second request (move.upInSameRequest does not hold)")
         }
@@ -101,7 +109,7 @@ public enum Planner {
         guard let original = r.original else { throw .originalStateMissing }
         let device = r.device
         if r.target.holds(original.name) { throw .nameTaken(original.name, in: .host) }
-        let upInMove = r.report.holds(.moveUpInSameRequest)
+        let upInMove = r.knowledge.holds(.moveUpInSameRequest)
         let renamed = device.name != original.name
         let nameFreeInContainer = !r.source.holds(original.name)
         var reasons: [String] = []
@@ -128,7 +136,7 @@ public enum Planner {
         let needsUpStep = original.up && !upInMove
         var plan = Plan(strategy: strategy, direction: .out, forced: r.forced != nil, steps: [], views: [],
                         reasons: reasons, hazards: [], recovery: nil, hostName: original.name)
-        let downFirst = device.up && !r.report.holds(.renameWhileUp)
+        let downFirst = device.up && !r.knowledge.holds(.renameWhileUp)
         switch strategy {
         case .renameInContainerThenMove, .renameThenMove:
             if renamed {
@@ -151,7 +159,7 @@ public enum Planner {
             restore.name = renamed ? original.name : nil
             restore.purpose = "move, rename and restore in one request"
             plan.steps = [restore]
-            let finalFirst = !renamed || r.target.holds(device.name) || r.report.holds(.moveTargetSeesFinalNameFirst)
+            let finalFirst = !renamed || r.target.holds(device.name) || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
             plan.views = [view(.container, [device.name]), view(.host, finalFirst ? [original.name] : [device.name, original.name])]
         case .moveThenRename:
             restore.up = nil

@@ -26,19 +26,26 @@ extension Strategy {
     public static func inbound(for report: Report, deviceName: String, currentNameTakenInContainer clash: Bool)
         -> (strategy: Strategy, reason: String)
     {
-        guard report.holds(.moveSingleRequest) else {
-            return (.scratchNamespace, "the single move+rename request was not seen to work here (\(stateOf(report, .moveSingleRequest)))")
+        inbound(for: .report(report), deviceName: deviceName, currentNameTakenInContainer: clash)
+    }
+
+    /// The same rule without a report: nothing was seen, so the scratch namespace.
+    public static func inbound(for knowledge: KernelKnowledge, deviceName: String, currentNameTakenInContainer clash: Bool)
+        -> (strategy: Strategy, reason: String)
+    {
+        guard knowledge.holds(.moveSingleRequest) else {
+            return (.scratchNamespace, "the single move+rename request was not seen to work here (\(stateOf(knowledge, .moveSingleRequest)))")
         }
         if clash {
-            guard report.holds(.moveSourceSeesOnlyOriginalNameOnClash) else {
+            guard knowledge.holds(.moveSourceSeesOnlyOriginalNameOnClash) else {
                 return (.scratchNamespace, "the container already has a link named \(deviceName), so the kernel would rename in flight, "
-                    + "and the host was not seen to keep only \(deviceName) then (\(stateOf(report, .moveSourceSeesOnlyOriginalNameOnClash)))")
+                    + "and the host was not seen to keep only \(deviceName) then (\(stateOf(knowledge, .moveSourceSeesOnlyOriginalNameOnClash)))")
             }
             return (.singleRequest, "the container already has a link named \(deviceName): the kernel renames in flight, "
                 + "and the host was seen to keep only \(deviceName) even then")
         }
-        guard report.holds(.moveSourceSeesOnlyOriginalName) else {
-            return (.scratchNamespace, "the host was not seen to keep only the original name during a move (\(stateOf(report, .moveSourceSeesOnlyOriginalName)))")
+        guard knowledge.holds(.moveSourceSeesOnlyOriginalName) else {
+            return (.scratchNamespace, "the host was not seen to keep only the original name during a move (\(stateOf(knowledge, .moveSourceSeesOnlyOriginalName)))")
         }
         return (.singleRequest, "the kernel moves and renames in one request and the host sees only \(deviceName)")
     }
@@ -49,7 +56,5 @@ extension Strategy {
         inbound(for: report, deviceName: "the device", currentNameTakenInContainer: false).strategy
     }
 
-    static func stateOf(_ report: Report, _ id: CapabilityID) -> String {
-        "\(id.rawValue): \(report.state(id)?.rawValue ?? "not probed")"
-    }
+    static func stateOf(_ knowledge: KernelKnowledge, _ id: CapabilityID) -> String { knowledge.describe(id) }
 }

@@ -21,9 +21,9 @@ public struct LinkKindChoice: Equatable, Sendable {
     /// (or when it cannot load modules at all): asking for a kind it lacks makes the kernel run modprobe
     /// itself, and a freshly loaded dummy makes dummy0 in the host. A kind that would load a module is
     /// passed over, unless `loadModule` is given: then it is asked to load the module (without creating
-    /// devices) first. When no kind could be made that way, the kinds of `loadableWithoutDevices` are
-    /// asked for anyway, and the kernel loads their module (a freshly booted node before any container
-    /// network has none of the candidates loaded). Creating is still the final test: a module can be
+    /// devices) first. When no kind could be made that way, the kinds of `loadableWithoutDevices` whose
+    /// module is installed (modules.dep lists it) are asked for anyway, and the kernel loads their module
+    /// (a freshly booted node before any container network has none of the candidates loaded). Creating is still the final test: a module can be
     /// present and its kind still refused.
     static func choose(candidates: [String] = candidates, files: ModuleFiles = .fromEnvironment(),
                        loadModule: ((String) -> String?)?) throws -> LinkKindChoice {
@@ -37,7 +37,9 @@ public struct LinkKindChoice: Equatable, Sendable {
             var loadNote: String?
             if case .wouldLoad(let why) = ModulePresence.of(module: module, files: files) {
                 guard let loadModule else {
-                    if loadableWithoutDevices.contains(kind) { lastResort.append((offset, kind, why)) }
+                    if loadableWithoutDevices.contains(kind), ModulePresence.isInstalled(module: module, files: files) {
+                        lastResort.append((offset, kind, why))
+                    }
                     choice.notes[kind] = "skipped: \(why)"
                     continue
                 }

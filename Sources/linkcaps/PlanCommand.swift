@@ -43,6 +43,7 @@ struct PlanCommand: ParsableCommand {
 
     func render(_ plan: Plan) -> String {
         var text = "strategy: \(plan.strategy.rawValue)\(plan.forced ? " (forced)" : "")  direction: \(plan.direction.rawValue)\n"
+        if plan.knowledge == .unknown { text += "knowledge: unknown — \(plan.knowledgeReason ?? "no capability report")\n" }
         text += "steps:\n" + plan.steps.enumerated().map { "  \($0.offset + 1). \($0.element)\n     \($0.element.purpose)\n" }.joined()
         text += "seen:\n" + plan.views.map { "  \($0.namespace.rawValue): \($0.names.joined(separator: " → "))\n" }.joined()
         text += "host invariant: \(plan.keepsHostInvariant ? "kept (only \(plan.hostName))" : "BROKEN")\n"

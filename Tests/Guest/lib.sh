@@ -12,6 +12,7 @@ ip() { /usr/sbin/ip "$@"; }
 
 PLUGIN=/opt/cni/bin/linkcaps-host-device
 REFERENCE=/opt/cni/bin/host-device     # Debian's containernetworking-plugins 1.1.1, as a witness
+REF191=/opt/cni/bin/host-device-1.9.1  # its current release (Debian forky's), when scripts/guest-test had it
 CNI_DIR=/opt/cni/bin
 GUEST_RUN=/run/guest
 STATE=$GUEST_RUN/state                 # the plugin's state directory (LINKCAPS_STATE_DIR)

@@ -140,6 +140,40 @@ extension Privileged {
             #expect(after?.contains("alias") == false, "alias cleared")
             sh("ip link del lctret\(getpid() % 10000) 2>/dev/null")
         }
+
+        /// ctr calls DEL with CNI_NETNS empty as soon as the task exited; a physical NIC is back only once the
+        /// kernel has dismantled the task's namespace. DEL must wait for it rather than take it for gone.
+        /// The device is a veth whose record is marked physical (only NICs are returned, and this machine
+        /// has none to spare); two seconds after DEL starts it reaches the host the way the kernel returns
+        /// one: under its name in the container, alias record kept.
+        @Test func delWaitsForAPhysicalDeviceStillOnItsWayBack() throws {
+            let lab = Lab()
+            defer { lab.cleanUp() }
+            let device = try lab.device()
+            let ns = try lab.namespace()
+            let before = linkTable(only: device)
+            #expect(plugin("ADD", conf(device), netns: ns).status == 0)
+            let path = Lab.stateDir + "/lctest_c1_net1.json"
+            let record = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(record.contains(#""kernelpath":null"#))
+            try record.replacingOccurrences(of: #""kernelpath":null"#, with: #""kernelpath":"/sys/devices/virtual/net/lcphys""#)
+                .write(toFile: path, atomically: true, encoding: .utf8)
+            // Our own process, not sh's `&`: a background job would hold sh's output pipe (and the test) open.
+            let mover = Process()
+            mover.executableURL = URL(fileURLWithPath: "/bin/sh")
+            mover.arguments = ["-c", "sleep 2; nsenter --net=\(ns) ip link set net1 netns \(getpid())"]
+            mover.standardOutput = FileHandle.nullDevice
+            mover.standardError = FileHandle.nullDevice
+            try mover.run()
+            // A DEL that gave up leaves the device in the host as net1; that one (with our record) goes.
+            defer { sh("ip -o link show dev net1 2>/dev/null | grep -q 'alias linkcaps name=\(device) ' && ip link del net1") }
+            let del = plugin("DEL", conf(device), netns: nil)
+            mover.waitUntilExit()
+            #expect(del.status == 0, "\(del.stdout)")
+            #expect(linkTable(only: device) == before, "restored once it came back")
+            #expect(link("net1") == nil && link("net1", in: ns) == nil)
+            #expect(try stateFiles().isEmpty)
+        }
     }
 }
 

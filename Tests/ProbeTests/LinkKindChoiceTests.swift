@@ -71,6 +71,18 @@ struct LinkKindChoiceTests {
         #expect(LinkKindChoice.loadableWithoutDevices == ["veth"])
     }
 
+    /// A kernel whose module tree lacks veth.ko (modules.dep does not list it): asking would run modprobe
+    /// for nothing, so veth is not asked for and the probe has no kind.
+    @Test func vethIsNotAskedForWhenItsModuleIsNotInstalled() throws {
+        let tree = try ModuleTree.debianHost(loaded: [])
+        defer { tree.delete() }
+        try tree.write("/lib/modules/\(tree.release)/modules.dep", "kernel/drivers/net/dummy.ko:\nkernel/drivers/net/ifb.ko:\n")
+        #expect(!ModulePresence.isInstalled(module: "veth", files: tree.files) && ModulePresence.isInstalled(module: "dummy", files: tree.files))
+        let choice = try LinkKindChoice.choose(files: tree.files, loadModule: nil)
+        #expect(choice.kind == nil && choice.loaded.isEmpty)
+        #expect(choice.notes["veth"]?.hasPrefix("skipped: veth is not loaded and not built in") == true, "\(choice.notes)")
+    }
+
     /// This machine (no loadable modules): dummy is tried and refused, veth is made; nothing is loaded.
     @Test(.enabled(if: access("/proc/modules", F_OK) != 0, "this kernel has loadable modules"))
     func thisMachineTriesEveryKind() throws {

@@ -32,6 +32,7 @@ private func derive(_ link: LinkMessage) {
     _ = link.macAddress
     let facts = DeviceFacts(name: link.name ?? "", index: link.index, up: link.isUp, mtu: link.mtu ?? 0,
                             mac: link.macAddress, altNames: link.altNames, alias: link.alias)
+    _ = AliasRecord.owner(link.alias)
     if let original = AliasRecord.decode(link.alias) {
         _ = parseMAC(original.mac ?? "")
         _ = try? Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,

@@ -17,14 +17,16 @@ func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
     invariant((try? JSON.parse(written)).flatMap { try? Attachment($0) } != nil,
               "a state record does not read back after it is written: \(written)")
     let original = attachment.original
-    _ = AliasRecord.decode(AliasRecord.encode(original))
+    let alias = AliasRecord.encode(original, owner: attachment.owner)
+    invariant(AliasRecord.owner(alias) == attachment.owner && AliasRecord.decode(alias) != nil,
+              "the alias record does not name its attachment back: \(alias)")
     _ = StateStore.fileName(network: attachment.network, containerID: attachment.containerID, ifname: attachment.ifname)
 
     // The device as DEL finds it in the container: under CNI_IFNAME, with whatever the container did to it.
     let device = DeviceFacts(name: attachment.ifname, index: attachment.index, up: true, mtu: 1500, mac: nil,
-                             alias: AliasRecord.encode(original))
-    for report in reports {
-        guard let plan = try? Planner.plan(PlanRequest(report: report, device: device, direction: .out,
+                             alias: alias)
+    for knowledge in reports.map(KernelKnowledge.report) + [.unknown(reason: "fuzz")] {
+        guard let plan = try? Planner.plan(PlanRequest(knowledge: knowledge, device: device, direction: .out,
                                                         wantedName: original.name, target: NamespaceContents(),
                                                         original: original)) else { continue }
         for step in plan.steps {
