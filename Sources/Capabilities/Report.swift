@@ -23,11 +23,16 @@ public struct Report: Codable, Equatable, Sendable {
         /// Why the kinds tried before `linkKind` could not be used.
         public var linkKindNotes: [String: String]
         public var privileged: Bool
-        /// Kernel modules the probe loaded (only with --load-modules).
+        /// Kernel modules loaded for the probe: with --load-modules, or by the kernel itself for a link kind
+        /// whose module creates no device (veth) when no other kind was there. nil when neither happened.
         public var modulesLoaded: [String]?
+        /// The experiments that run only when asked for (they leave a trace, e.g. a kernel warning) and
+        /// were asked for in this run; nil when none was.
+        public var experimentsAsked: [String]?
 
         public init(id: String, startedAt: String, durationMs: Double, linkKind: String?,
-                    linkKindNotes: [String: String], privileged: Bool, modulesLoaded: [String]? = nil) {
+                    linkKindNotes: [String: String], privileged: Bool, modulesLoaded: [String]? = nil,
+                    experimentsAsked: [String]? = nil) {
             self.id = id
             self.startedAt = startedAt
             self.durationMs = durationMs
@@ -35,6 +40,7 @@ public struct Report: Codable, Equatable, Sendable {
             self.linkKindNotes = linkKindNotes
             self.privileged = privileged
             self.modulesLoaded = modulesLoaded
+            self.experimentsAsked = experimentsAsked
         }
     }
 

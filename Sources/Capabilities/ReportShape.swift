@@ -161,6 +161,7 @@ enum ReportShape {
             ("linkKindNotes", .map(.string(nil)), optional: false),
             ("privileged", .bool, optional: false),
             ("modulesLoaded", .array(.string(nil)), optional: true),
+            ("experimentsAsked", .array(.string(nil)), optional: true),
         ])), optional: false),
         ("capabilities", .capabilities(capabilityResult), optional: false),
         ("facts", .object(hostFacts), optional: true),

@@ -107,7 +107,7 @@ public struct CapabilityCache {
         try CacheDirectory.prepare(directory)
         var seen: Report?
         if policy == .useCache, case .valid(let cached) = file.read() {
-            if Self.isComplete(cached) { return (Self.fromCache(cached), nil) }
+            if Self.isComplete(cached, asking: options.asked) { return (Self.fromCache(cached), nil) }
             seen = cached
         }
         let lock = try CacheLock(path: file.lockPath, timeoutSeconds: lockTimeoutSeconds)
@@ -116,13 +116,15 @@ public struct CapabilityCache {
         if policy == .useCache, case .valid(let cached) = file.read() {
             // Written by another process while we waited for the lock: a probe just ran for this key, so its
             // answer is the freshest there is, inconclusive parts included.
-            if Self.isComplete(cached) || cached.probe.id != seen?.probe.id { return (Self.fromCache(cached), nil) }
+            if Self.isComplete(cached, asking: options.asked) || cached.probe.id != seen?.probe.id {
+                return (Self.fromCache(cached), nil)
+            }
             base = cached
         }
         let fresh: Report
         if let base {
             var again = options
-            again.only = Set(Self.toProbeAgain(base))
+            again.only = Set(Self.toProbeAgain(base, asking: options.asked))
             fresh = Self.merge(base, with: try runProbe(again))
         } else {
             fresh = try runProbe(options)
@@ -137,12 +139,19 @@ public struct CapabilityCache {
     /// asked again.
     public static func isReusable(_ state: CapabilityState) -> Bool { state.isConclusive || state == .skipped }
 
-    /// Capabilities missing from the report or not reusable in it.
-    static func toProbeAgain(_ report: Report) -> [CapabilityID] {
-        CapabilityID.allCases.filter { report[$0].map { isReusable($0.state) } != true }
+    /// Capabilities missing from the report or not reusable in it. `asking`: experiments that run only
+    /// when asked for and are asked now; a `skipped` answer to one of them (a probe that was not asked)
+    /// does not answer the question asked now, so it is probed again.
+    static func toProbeAgain(_ report: Report, asking: Set<CapabilityID> = []) -> [CapabilityID] {
+        CapabilityID.allCases.filter { id in
+            guard let result = report[id] else { return true }
+            return !isReusable(result.state) || (asking.contains(id) && result.state == .skipped)
+        }
     }
 
-    static func isComplete(_ report: Report) -> Bool { toProbeAgain(report).isEmpty }
+    static func isComplete(_ report: Report, asking: Set<CapabilityID> = []) -> Bool {
+        toProbeAgain(report, asking: asking).isEmpty
+    }
 
     static func fromCache(_ report: Report) -> Report {
         var answer = report

@@ -10,6 +10,9 @@ struct Experiment: Sendable {
     /// One line: what the answer means for a plugin that moves devices.
     let meaning: String
     let metadata: CapabilityMetadata
+    /// Set for an experiment that runs only when asked for by name, saying why: the reason goes into the
+    /// `skipped` answer a probe gives when it was not asked.
+    var onlyWhenAsked: String? = nil
     let run: @Sendable (Lab) throws -> Conclusion
 }
 

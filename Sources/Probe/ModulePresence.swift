@@ -14,14 +14,17 @@ public struct ModuleFiles: Equatable, Sendable {
     public var modulesDisabled: String
     /// modules.builtin of the running release, first readable one wins (merged /usr keeps it in both places).
     public var modulesBuiltin: [String]
+    /// modules.dep of the running release (the modules modprobe can find), first readable one wins.
+    public var modulesDep: [String]
 
     public init(sysModule: String, procModules: String, modprobeHelper: String, modulesDisabled: String,
-                modulesBuiltin: [String]) {
+                modulesBuiltin: [String], modulesDep: [String] = []) {
         self.sysModule = sysModule
         self.procModules = procModules
         self.modprobeHelper = modprobeHelper
         self.modulesDisabled = modulesDisabled
         self.modulesBuiltin = modulesBuiltin
+        self.modulesDep = modulesDep
     }
 
     /// The running kernel's files, all under `root` ("" for the real ones).
@@ -29,7 +32,8 @@ public struct ModuleFiles: Equatable, Sendable {
         ModuleFiles(sysModule: root + "/sys/module", procModules: root + "/proc/modules",
                     modprobeHelper: root + "/proc/sys/kernel/modprobe",
                     modulesDisabled: root + "/proc/sys/kernel/modules_disabled",
-                    modulesBuiltin: ["/lib/modules", "/usr/lib/modules"].map { root + $0 + "/\(release)/modules.builtin" })
+                    modulesBuiltin: ["/lib/modules", "/usr/lib/modules"].map { root + $0 + "/\(release)/modules.builtin" },
+                    modulesDep: ["/lib/modules", "/usr/lib/modules"].map { root + $0 + "/\(release)/modules.dep" })
     }
 
     /// The real files, or those under $LINKCAPS_TEST_MODULE_ROOT (a documented test hook, like the pause hook).
@@ -88,6 +92,14 @@ public enum ModulePresence: Equatable, Sendable {
         let unknownBuiltin = builtin == nil ? "; no modules.builtin to say whether it is built in" : ""
         return .wouldLoad("\(name) is not loaded\(builtin == nil ? "" : " and not built in")\(unknownBuiltin): "
             + "making one would make the kernel load it (\(helper)); --load-modules loads it without creating devices")
+    }
+
+    /// Whether modprobe would find the module: modules.dep of the running release lists it. Without it the
+    /// kernel's request would run modprobe for nothing.
+    public static func isInstalled(module name: String, files: ModuleFiles) -> Bool {
+        let wanted = normalized(name)
+        guard let dep = files.modulesDep.lazy.compactMap({ readText($0) }).first else { return false }
+        return dep.split(separator: "\n").contains { moduleName(ofPath: $0.prefix { $0 != ":" }) == wanted }
     }
 
     /// Module names treat '-' and '_' alike.

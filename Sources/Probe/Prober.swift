@@ -12,6 +12,9 @@ import Foundation
 public struct ProbeOptions {
     /// Which experiments to run (nil: all). The cache re-runs only the inconclusive ones.
     public var only: Set<CapabilityID>?
+    /// The experiments that run only when asked (`Prober.onlyWhenAsked`) and are asked for; the others of
+    /// that kind answer `skipped` with their reason.
+    public var asked: Set<CapabilityID>
     public var linkKinds: [String]
     /// Asked, with a module name, to load the module behind a link kind the kernel lacks, without creating
     /// devices; returns a note. nil (the default) never loads anything: loading is a host-wide side effect,
@@ -20,9 +23,11 @@ public struct ProbeOptions {
     /// Where the probe reads which modules the kernel has (see ModuleFiles).
     public var moduleFiles: ModuleFiles
 
-    public init(only: Set<CapabilityID>? = nil, linkKinds: [String] = LinkKindChoice.candidates,
+    public init(only: Set<CapabilityID>? = nil, asked: Set<CapabilityID> = [],
+                linkKinds: [String] = LinkKindChoice.candidates,
                 loadModule: ((String) -> String?)? = nil, moduleFiles: ModuleFiles = .fromEnvironment()) {
         self.only = only
+        self.asked = asked
         self.linkKinds = linkKinds
         self.loadModule = loadModule
         self.moduleFiles = moduleFiles
@@ -41,6 +46,19 @@ public enum Prober {
     /// What each capability means for a plugin, for renderers.
     public static func meaning(of id: CapabilityID) -> String {
         experiments.first { $0.id == id }?.meaning ?? id.rawValue
+    }
+
+    /// The experiments a default probe does not run, each with the reason (`linkcaps probe --experiment ID`).
+    public static var onlyWhenAsked: [CapabilityID: String] {
+        Dictionary(uniqueKeysWithValues: experiments.compactMap { e in e.onlyWhenAsked.map { (e.id, $0) } })
+    }
+
+    /// The answer for an experiment that was not asked for: the report still names every capability, and
+    /// `skipped` never reads as an answer about the kernel.
+    static func notAsked(_ experiment: Experiment, reason: String) -> CapabilityResult {
+        CapabilityResult(state: .skipped,
+                         summary: "not asked: \(reason) (linkcaps probe --experiment \(experiment.id.rawValue))",
+                         evidence: Evidence(outcome: "not run"), metadata: experiment.metadata)
     }
 
     public static func metadata(of id: CapabilityID) -> CapabilityMetadata {
@@ -72,7 +90,15 @@ public enum Prober {
                                                loadModule: options.loadModule)
         guard let kind = choice.kind else { throw ProbeError.noLinkKind(choice.notes) }
         var results: [String: CapabilityResult] = [:]
+        var asked: [String] = []
         for experiment in experiments where options.only?.contains(experiment.id) ?? true {
+            if let reason = experiment.onlyWhenAsked {
+                guard options.asked.contains(experiment.id) else {
+                    results[experiment.id.rawValue] = notAsked(experiment, reason: reason)
+                    continue
+                }
+                asked.append(experiment.id.rawValue)
+            }
             results[experiment.id.rawValue] = conduct(experiment, kind: kind, pause: pause)
         }
         return Report(
@@ -82,7 +108,8 @@ public enum Prober {
             probe: .init(id: UUID().uuidString.lowercased(), startedAt: startedAt,
                          durationMs: Clock.milliseconds(since: started), linkKind: kind,
                          linkKindNotes: choice.notes, privileged: Privilege.isPrivileged,
-                         modulesLoaded: options.loadModule == nil ? nil : choice.loaded.sorted()),
+                         modulesLoaded: options.loadModule == nil && choice.loaded.isEmpty ? nil : choice.loaded.sorted(),
+                         experimentsAsked: asked.isEmpty ? nil : asked),
             capabilities: results)
     }
 

@@ -16,7 +16,11 @@ struct ProbeCommand: ParsableCommand {
             Nothing on the host is touched: every link is made inside anonymous network namespaces that \
             vanish with the process. Needs CAP_SYS_ADMIN and CAP_NET_ADMIN: run as root, or rootless \
             inside `unshare -Ur --net`. The answer is kept per boot under /run/linkcaps (or \
-            $LINKCAPS_CACHE_DIR) and reused while it is conclusive; the report then says `source: cache`.
+            $LINKCAPS_CACHE_DIR) and reused while it is conclusive; the report then says `source: cache`. \
+            A default probe leaves no warning in the kernel log: experiments that would print one answer \
+            `skipped` unless asked for (--experiment, --all). When the kernel has none of the throwaway \
+            link kinds, it lets the kernel load veth (a module that creates no device) and lists it in \
+            probe.modulesLoaded.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, nfd }
@@ -48,10 +52,30 @@ struct ProbeCommand: ParsableCommand {
           help: "Let the probe load a link kind's kernel module (e.g. dummy) through libkmod. A host-wide change.")
     var loadModules = false
 
+    @Option(name: .customLong("experiment"),
+            help: ArgumentHelp("Also run this experiment, which a default probe leaves out because it leaves a trace (repeatable): \(ProbeCommand.askedOnlyHelp).",
+                               valueName: "id"))
+    var experiments: [String] = []
+
+    @Flag(name: .long, help: "Run every experiment, those of --experiment included (what scripts/observe records).")
+    var all = false
+
     @Option(name: .customLong("interface"), help: "Describe the driver behind this host interface (repeatable).")
     var interfaces: [String] = []
 
+    static var askedOnlyHelp: String {
+        Prober.onlyWhenAsked.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) (\($0.value))" }.joined(separator: ", ")
+    }
+
+    /// The experiments asked for by --experiment and --all.
+    var asked: Set<CapabilityID> {
+        all ? Set(Prober.onlyWhenAsked.keys) : Set(experiments.compactMap(CapabilityID.init(rawValue:)))
+    }
+
     func validate() throws {
+        for name in experiments where CapabilityID(rawValue: name).map({ Prober.onlyWhenAsked[$0] == nil }) ?? true {
+            throw ValidationError("--experiment \(name): want one of the experiments a default probe leaves out: \(Self.askedOnlyHelp); the others always run")
+        }
         if let expiresAfter {
             guard !json, format == .nfd else { throw ValidationError("--expires-after needs --format nfd") }
             guard NFDExpiry.seconds(expiresAfter) != nil else {
@@ -88,7 +112,7 @@ struct ProbeCommand: ParsableCommand {
     /// costs a warning and a direct probe, never the answer. When the probe cannot run either (no
     /// privilege), that is the one line said: the cache's trouble is moot then.
     func answer() throws -> Report {
-        var options = ProbeOptions()
+        var options = ProbeOptions(asked: asked)
         if loadModules { options.loadModule = ModuleLoader.load }
         let cache = CapabilityCache(directory: cacheDir, options: options, probe: probeWithFacts)
         let policy: CapabilityCache.Policy = noCache ? .bypass : refresh ? .refresh : .useCache

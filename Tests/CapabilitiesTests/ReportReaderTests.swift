@@ -117,7 +117,8 @@ struct ReportReaderTests {
                       kernel: .init(release: "6.1.0-56-cloud-amd64", version: "#1 SMP PREEMPT_DYNAMIC Debian 6.1.170-1"),
                       bootId: "e99aa840-f4e9-491b-ae0b-1771e99b9866",
                       probe: .init(id: "4f11a1f4-7fe2-4167-8cae-df83dc582a8d", startedAt: "2026-12-03T10:00:00Z", durationMs: 250.5,
-                                   linkKind: "veth", linkKindNotes: ["dummy": "EOPNOTSUPP"], privileged: true, modulesLoaded: ["dummy"]),
+                                   linkKind: "veth", linkKindNotes: ["dummy": "EOPNOTSUPP"], privileged: true, modulesLoaded: ["dummy"],
+                                   experimentsAsked: ["move.atomicOnNameTaken"]),
                       capabilities: ["move.atomicOnNameTaken": result, "future.question": result], facts: facts, source: .cache)
     }()
 

@@ -463,20 +463,21 @@ t_kill9_each_del_step_scratch_namespace() { kill_at_each_step del ', "strategy":
 
 REF191_CNI_DIR=/opt/cni/ref191          # host-local 1.9.1 (beside $REF191, from scripts/guest-test), when packed
 
-# Loads driver $1 (modprobe: the trimmed module tree and the full one alike), or skips saying why.
+# Loads driver $1 with kmod's /sbin/modprobe (the guest's whole module tree; busybox's applet would shadow a bare modprobe).
+# Every Debian kernel ships uio_pci_generic: failing to load it is a failure, not a skip.
 dpdk_load() {
   case $1 in
     uio_pci_generic)
-      [ -d /sys/bus/pci/drivers/uio_pci_generic ] || modprobe uio_pci_generic 2>"$GUEST_RUN/modprobe.err" ||
-        skip "uio_pci_generic cannot be loaded: $(cat "$GUEST_RUN/modprobe.err")" ;;
+      [ -d /sys/bus/pci/drivers/uio_pci_generic ] || /sbin/modprobe uio_pci_generic 2>"$GUEST_RUN/modprobe.err" ||
+        fail "uio_pci_generic cannot be loaded: $(cat "$GUEST_RUN/modprobe.err")" ;;
     vfio-pci)
       # Under QEMU without a virtual IOMMU only vfio's no-IOMMU mode can take the function.
-      modprobe vfio enable_unsafe_noiommu_mode=1 2>"$GUEST_RUN/modprobe.err" ||
+      /sbin/modprobe vfio enable_unsafe_noiommu_mode=1 2>"$GUEST_RUN/modprobe.err" ||
         skip "vfio cannot be loaded: $(cat "$GUEST_RUN/modprobe.err")"
       _dk_param=/sys/module/vfio/parameters/enable_unsafe_noiommu_mode
       [ -e "$_dk_param" ] || skip "vfio has no enable_unsafe_noiommu_mode (CONFIG_VFIO_NOIOMMU is off in this kernel)"
       echo Y >"$_dk_param"
-      [ -d /sys/bus/pci/drivers/vfio-pci ] || modprobe vfio_pci 2>"$GUEST_RUN/modprobe.err" ||
+      [ -d /sys/bus/pci/drivers/vfio-pci ] || /sbin/modprobe vfio_pci 2>"$GUEST_RUN/modprobe.err" ||
         skip "vfio_pci cannot be loaded: $(cat "$GUEST_RUN/modprobe.err")" ;;
     *) fail "dpdk_load: unknown driver $1" ;;
   esac

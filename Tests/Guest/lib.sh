@@ -18,7 +18,7 @@ GUEST_RUN=/run/guest
 STATE=$GUEST_RUN/state                 # the plugin's state directory (LINKCAPS_STATE_DIR)
 PRISTINE=$GUEST_RUN/pristine.snapshot  # the host as every case must find and leave it
 NETWORK=guest                          # the CNI network name of every configuration
-export LINKCAPS_CACHE_DIR=/run/linkcaps   # filled by `linkcaps probe` in /init: one probe per boot
+export LINKCAPS_CACHE_DIR=/run/linkcaps   # empty at boot: the plugin's first ADD probes and fills it
 
 # sh has no local variables: every helper's scratch variables have names no caller uses.
 
@@ -254,7 +254,7 @@ names_resolve_to_nic_problems() {
   done
 }
 
-# A capability's answer in the report the plugin reads (the probe of /init, cached).
+# A capability's answer in the report the plugin reads (probed by the first ADD of the boot, cached).
 capability() { /bin/linkcaps probe --json | jq -r ".capabilities[\"$1\"].state"; }
 
 # The strategy the plugin recorded for attachment $1 (container id), while it exists.

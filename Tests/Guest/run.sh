@@ -5,6 +5,7 @@
 # that scripts/guest-test reads from the serial console. GUEST_ONLY (a space-separated list of case
 # names) runs only those.
 . /guest/lib.sh
+. /guest/firstboot.sh
 . /guest/cases.sh
 
 # The host's links, namespaces, state files and mounts: what no case may leave behind, whatever it
@@ -61,7 +62,8 @@ if [ "${1:-}" = --setup ]; then
 fi
 
 pass=0 failed=0 skipped=0 started=$(now)
-cases=$(sed -n 's/^\(t_[A-Za-z0-9_]*\)() {.*/\1/p' /guest/cases.sh)
+# firstboot.sh's case first: it needs the host as no other case has touched it.
+cases=$(sed -n 's/^\(t_[A-Za-z0-9_]*\)() {.*/\1/p' /guest/firstboot.sh /guest/cases.sh)
 for t in $cases; do
   name=${t#t_}
   if [ -n "${GUEST_ONLY:-}" ]; then

@@ -33,6 +33,9 @@ struct ModuleTree {
         let builtin = try String(contentsOfFile: TestEnvironment.fixture(
             "modules/\(tree.release)/lib/modules/\(tree.release)/modules.builtin"), encoding: .utf8)
         try tree.write("/lib/modules/\(tree.release)/modules.builtin", builtin)
+        let dep = try String(contentsOfFile: TestEnvironment.fixture(
+            "modules/\(tree.release)/lib/modules/\(tree.release)/modules.dep"), encoding: .utf8)
+        try tree.write("/lib/modules/\(tree.release)/modules.dep", dep)
         return tree
     }
 
