@@ -21,10 +21,11 @@ host_name_of() {
   return 0
 }
 
+# Deadlines are in wall-clock seconds: under TCG on a loaded machine one nmcli call can take seconds.
 wait_home() {
-  local n=$(( ${2:-20} * 10 ))
+  local end=$((SECONDS + ${2:-20}))
   while [[ -z $(host_name_of "$1") ]]; do
-    n=$((n - 1)); ((n > 0)) || return 1
+    ((SECONDS < end)) || return 1
     sleep 0.1
   done
 }
@@ -42,17 +43,18 @@ link_text() {
 nm_device() {
   local s
   s=$(nmcli -g GENERAL.STATE,GENERAL.CONNECTION device show "$1" 2>/dev/null | paste -sd'|') || true
-  # "100 (connected)" → "connected"
-  sed -E 's/^[0-9]+ \(([^)]*)\)/\1/' <<<"${s:-absent|}"
+  # "100 (connected)" → "connected"; NetworkManager numbers its automatic profiles in the order devices
+  # appear, so a device that leaves and comes back may get another number: "Wired connection N".
+  sed -E 's/^[0-9]+ \(([^)]*)\)/\1/; s/\|Wired connection [0-9]+$/|Wired connection N/' <<<"${s:-absent|}"
 }
-nm_connections() { nmcli -t -f NAME,TYPE connection show | sort; }
+nm_connections() { nmcli -t -f NAME,TYPE connection show | sed -E 's/^Wired connection [0-9]+:/Wired connection N:/' | sort; }
 
 # Waits until NetworkManager shows the device as WANT (a pattern on nm_device's answer), up to $3 seconds.
 wait_nm() {
-  local n=$(( ${3:-30} * 2 ))
+  local end=$((SECONDS + ${3:-30}))
   # shellcheck disable=SC2053  # WANT is a pattern
   while [[ $(nm_device "$1") != $2 ]]; do
-    n=$((n - 1)); ((n > 0)) || return 1
+    ((SECONDS < end)) || return 1
     sleep 0.5
   done
 }
