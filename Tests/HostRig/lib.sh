@@ -2,7 +2,8 @@
 # Helpers of Tests/HostRig/run, in the guest scripts/host-rig boots (bash, Debian bookworm, systemd).
 # /rig/nics: "PCI MAC CONFIGURATION" per NIC; /rig/config: RIG_PLUGIN, RIG_CYCLES, RIG_CONTAINERD.
 
-R=/rig/results
+R=${RIG_RESULTS:-/rig/results}
+RIG_TESTS=${RIG_TESTS:-/rig/tests}
 CNI_IFNAME=net1
 SETTLE=${SETTLE:-2}
 
