@@ -42,6 +42,7 @@ build-all: build
 test: deps-build deps-test
 	scripts/test-scripts
 	Tests/Guest/selftest
+	Tests/HostRig/selftest
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	Tests/Podman/run .build/debug/linkcaps-host-device
 	scripts/check-schemas
