@@ -14,6 +14,7 @@ DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins 
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio iproute2 jq
 DEB_GUEST     = $(DEB_OBSERVE) containernetworking-plugins xz-utils
+DEB_HOSTRIG   = $(DEB_GUEST) mmdebstrap e2fsprogs zstd
 KERNEL       ?= linux-image-cloud-amd64
 # make install: linkcaps on the PATH, the plugin where CNI runtimes look for plugins (Debian's
 # containernetworking-plugins use /usr/lib/cni; containerd and CRI-O default to /opt/cni/bin).
@@ -27,7 +28,7 @@ SCHEMADIR    ?= $(PREFIX)/share/linkcaps/schemas
 OBSERVE_LIST ?= matrix/observations/kernels.list
 
 .PHONY: probe test bench build build-all install install-files deb observe observe-all observe-fetch observe-host guest-test fuzz asan \
-        deps-build deps-test deps-bench deps-observe deps-guest clean
+        host-rig host-rig-all deps-build deps-test deps-bench deps-observe deps-guest deps-hostrig clean
 
 probe: deps-build build
 	$(BIN)/linkcaps probe
@@ -41,6 +42,7 @@ build-all: build
 test: deps-build deps-test
 	scripts/test-scripts
 	Tests/Guest/selftest
+	Tests/HostRig/selftest
 	mkdir -p .build && $(SWIFT) build --build-tests && $(SWIFT) test --no-parallel 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	Tests/Podman/run .build/debug/linkcaps-host-device
 	Tests/Containerd/run --plugin .build/debug/linkcaps-host-device
@@ -99,6 +101,18 @@ observe-host: deps-build build
 guest-test: deps-build deps-guest build-all
 	scripts/guest-test $(KERNEL)
 
+# The host's own services as witnesses (scripts/host-rig): a Debian bookworm guest booted by systemd with udev,
+# NetworkManager and containerd, each plugin against four NIC configurations; CI runs one kernel:
+#   make host-rig KERNEL="pkg1 pkg2 ..." [RIG_PLUGINS="auto rename-then-move ..."] [RIG_CYCLES=N]
+# make host-rig-all: the four kernels of the README's table (5.10, 6.1, 6.12, the newest observed).
+HOSTRIG_KERNELS ?= linux-image-5.10.0-46-cloud-amd64=5.10.262-1 linux-image-6.1.0-56-cloud-amd64 \
+                   linux-image-6.12.118+deb13-cloud-amd64 linux-image-7.3.4+deb13-cloud-amd64
+host-rig: deps-build deps-hostrig build-all
+	scripts/host-rig $(KERNEL)
+
+host-rig-all: deps-build deps-hostrig build-all
+	scripts/host-rig $(HOSTRIG_KERNELS)
+
 deps-build:
 	@scripts/ensure-packages $(DEB_BUILD)
 deps-test:
@@ -110,6 +124,8 @@ deps-observe:
 	@scripts/ensure-packages $(DEB_OBSERVE)
 deps-guest:
 	@scripts/ensure-packages $(DEB_GUEST)
+deps-hostrig:
+	@scripts/ensure-packages $(DEB_HOSTRIG)
 
 clean:
 	rm -rf .build build .build-fuzz .build-asan
