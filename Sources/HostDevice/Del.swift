@@ -104,22 +104,27 @@ struct Del {
     /// A physical device whose namespace is gone but which is not in the host yet is on its way: the kernel
     /// hands it back only when it dismantles the namespace (on a workqueue, after an RCU grace period),
     /// and ctr (CNI_NETNS empty) or cri-o (the namespace unmounted first) call DEL as soon as the last process
-    /// of the container has exited. Waits for it up to `returnWait` polls; SIGTERM, SIGINT or SIGHUP end the
-    /// wait with code 11 and the record kept, so the next DEL goes on.
+    /// of the container has exited. Waits for the host's link events (looked at again on each, not on a
+    /// timer) up to `returnWaitMilliseconds`, in slices short enough that SIGTERM, SIGINT or SIGHUP (blocked,
+    /// so they never cut a poll short) end the wait with code 11 and the record kept, so the next DEL goes on.
     func awaitReturn(_ mover: Mover, host: RouteSocket, name: String, owner: String) throws -> LinkMessage? {
-        for _ in 0..<Del.returnWait {
+        let events = try RouteSocket()
+        try events.subscribeToLinkEvents()
+        // Subscribed before this look: a device arriving in between is queued, not missed.
+        if let link = try locate(mover, host: host, name: name, owner: owner) { return link }
+        for _ in 0..<(Del.returnWaitMilliseconds / Del.signalSliceMilliseconds) {
             if let signal = Interruption.poll() {
                 throw CNIError(.tryAgainLater, "interrupted by \(signalName(signal)) while waiting for \(name) to come back to the host")
             }
-            usleep(Del.returnPoll)
-            if let link = try locate(mover, host: host, name: name, owner: owner) { return link }
+            let arrived = try events.events(timeoutMilliseconds: Del.signalSliceMilliseconds) { !$0.isEmpty }
+            if !arrived.isEmpty, let link = try locate(mover, host: host, name: name, owner: owner) { return link }
         }
         return nil
     }
 
-    /// 100 polls 50 ms apart: 5 s, far more than a namespace's dismantling takes even on a loaded host.
-    static let returnWait = 100
-    static let returnPoll: UInt32 = 50_000
+    /// 5 s, far more than a namespace's dismantling takes even on a loaded host; signals looked at every 50 ms.
+    static let returnWaitMilliseconds: Int32 = 5_000
+    static let signalSliceMilliseconds: Int32 = 50
 
     /// The container's namespace and a socket inside, or nil when it is gone or unusable (DEL goes on without
     /// it). A thread that could not come back from it is the one error that stops DEL: nothing has been
