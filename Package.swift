@@ -91,6 +91,7 @@ let package = Package(
 
         // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", system, "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", system, "TestSupport"],

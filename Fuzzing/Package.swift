@@ -27,6 +27,6 @@ let package = Package(
         fuzzer("state", "HostDevice", "Policy", "Netlink", "Capabilities"),
         fuzzer("cache-file", "CapabilityCache", "Capabilities"),
         fuzzer("report", "Capabilities", "Matrix"),
-        fuzzer("netlink", "Netlink", "Policy", "HostDevice"),
+        fuzzer("netlink", "Netlink", "Policy", "HostDevice", "Capabilities"),
     ]
 )

@@ -123,16 +123,20 @@ struct CacheFile {
 
     private func readBody(_ file: FileDescriptor, size: Int) -> Result<(CacheHeader, Data), Refusal> {
         var data = Data(count: size)
+        var failure: Errno?
         let got = data.withUnsafeMutableBytes { buffer -> Int in
             var total = 0
             while total < size {
                 // A buffer from a pointer, not a slice: Slice's metadata costs a fresh process a conformance scan.
                 let rest = UnsafeMutableRawBufferPointer(start: buffer.baseAddress! + total, count: size - total)
-                guard let n = try? file.read(into: rest), n > 0 else { break }
+                let n: Int
+                do throws(Errno) { n = try withErrno { try file.read(into: rest) } } catch { failure = error; break }
+                if n == 0 { break }
                 total += n
             }
             return total
         }
+        if let failure { return .failure(Refusal(text: "read: \(failure.nameAndMessage)")) }
         guard got == size else { return .failure(Refusal(text: "short read (\(got) of \(size) bytes)")) }
         guard let newline = data.firstIndex(of: 0x0A) else {
             return .failure(Refusal(text: "no cache header (corrupt or truncated)"))

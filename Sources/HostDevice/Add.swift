@@ -78,7 +78,7 @@ struct Add {
             try Interruption.check("before the attachment was recorded")
             record.phase = .added
             record.index = mover.index
-            record.result = makeResult(mac: mover.arrived?.macAddress ?? device.mac, ipam: ipam)
+            record.result = makeResult(mac: mover.arrived?.mac ?? device.mac, ipam: ipam)
             try store.save(record)
             return record.result!
         } catch {
@@ -127,7 +127,7 @@ struct Add {
         return try socket.links().contains { link in
             AttachmentIdentity.claimed(by: link.alias, owner: record.owner, conf: conf) != nil
                 || (AliasRecord.owner(link.alias) == nil && AliasRecord.decode(link.alias)?.name == original.name)
-                || (link.index == record.index && original.mac != nil && link.macAddress == original.mac
+                || (link.index == record.index && original.mac != nil && link.mac == original.mac
                     && !AliasRecord.belongsToAnother(link.alias, than: record.owner))
         }
     }
@@ -170,8 +170,8 @@ struct Add {
         return CNIError(.invalidConfig, "no host device found for \(selectors)")
     }
 
-    func makeResult(mac: String?, ipam: JSON?) -> JSON {
-        AttachmentResult.make(conf, interface: .object(["name": .string(env.ifname), "mac": mac.map(JSON.string),
+    func makeResult(mac: MACAddress?, ipam: JSON?) -> JSON {
+        AttachmentResult.make(conf, interface: .object(["name": .string(env.ifname), "mac": mac.map { .string($0.description) },
                                                          "sandbox": env.netns.map(JSON.string)]), ipam: ipam)
     }
 }

@@ -1,3 +1,4 @@
+import Capabilities
 import Glibc
 import Namespaces
 import Netlink
@@ -45,11 +46,13 @@ struct Del {
             // No record (lost state), but the alias says what the device was, and that it is ours.
             original = recorded
             index = link.index
+            Self.sayMalformedMAC(in: link)
         }
         if original == nil, let link = try returnedDevice(host, named: conf.device, owner: owner), let recorded = AliasRecord.decode(link.alias),
            InputCheck.linkName(recorded.name) == nil {
             original = recorded
             index = link.index
+            Self.sayMalformedMAC(in: link)
         }
         guard let original, let index else { return }   // nothing of ours: DEL succeeds
         if let record, record.isFromEarlierBoot, original.mac == nil {
@@ -149,5 +152,13 @@ struct Del {
         return try host.links().first {
             AliasRecord.decode($0.alias)?.name == name && !AliasRecord.belongsToAnother($0.alias, than: owner)
         }
+    }
+
+    /// An alias record whose `mac=` is not a MAC address still brings the device home (name, MTU, state),
+    /// but its MAC cannot be put back: said on stderr, so that a changed MAC is never a silent loss.
+    static func sayMalformedMAC(in link: LinkMessage) {
+        guard let mac = AliasRecord.malformedMAC(link.alias) else { return }
+        ReportSource.standardError("linkcaps-host-device: the alias record on \(link.name ?? "link \(link.index)") holds mac=\(InputCheck.shown(mac)), "
+            + "which is not a MAC address: the device's MAC is not restored")
     }
 }

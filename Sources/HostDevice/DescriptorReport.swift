@@ -29,15 +29,13 @@ public struct DescriptorReport {
 
     /// The descriptors this process has open, with what each refers to (the listing's own left out).
     public static func open() -> [(fd: Int32, target: String)] {
-        guard let dir = opendir("/proc/self/fd") else { return [] }
-        defer { closedir(dir) }
-        let own = dirfd(dir)
-        var result: [(Int32, String)] = []
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            guard let fd = Int32(name), fd != own else { continue }
-            result.append((fd, readLink("/proc/self/fd/\(name)") ?? "?"))
+        let names: [String]
+        do { names = try directoryEntries("/proc/self/fd", skippingOwnDescriptor: true) } catch {
+            return [(-1, "cannot list /proc/self/fd: \(error.nameAndMessage)")]
         }
-        return result.sorted { $0.0 < $1.0 }
+        return names.compactMap { name -> (fd: Int32, target: String)? in
+            guard let fd = Int32(name) else { return nil }
+            do throws(Errno) { return (fd, try symbolicLinkTarget("/proc/self/fd/\(name)")) } catch { return (fd, "? (\(error.name))") }
+        }.sorted { $0.fd < $1.fd }
     }
 }

@@ -1,3 +1,4 @@
+import Capabilities
 import Netlink
 
 /// Checks for text that reaches the kernel or the file system, from whatever source (configuration,
@@ -48,7 +49,7 @@ enum InputCheck {
 
     /// A MAC address as text: 1…32 colon-separated pairs of hex digits (MAX_ADDR_LEN bytes).
     static func mac(_ text: String) -> String? {
-        parseMAC(text) == nil ? "is not a MAC address (hex pairs separated by colons, at most \(LinkLimit.address) bytes)" : nil
+        MACAddress(text) == nil ? "is not a MAC address (hex pairs separated by colons, at most \(LinkLimit.address) bytes)" : nil
     }
 
     /// A value shown in an error message: itself when short, else its start and its length, so that a
@@ -58,18 +59,6 @@ enum InputCheck {
         guard value.utf8.count > limit else { return "\"\(value)\"" }
         return "\"\(String(decoding: value.utf8.prefix(limit), as: UTF8.self))…\" (\(value.utf8.count) bytes)"
     }
-}
-
-/// "aa:bb:cc:dd:ee:ff" → bytes; nil unless every part is exactly two hex digits and there are 1…32 parts.
-func parseMAC(_ text: String) -> [UInt8]? {
-    let parts = text.utf8.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
-    guard (1...LinkLimit.address).contains(parts.count) else { return nil }
-    var bytes: [UInt8] = []
-    for part in parts {
-        guard part.count == 2, let high = hexDigit(part.first!), let low = hexDigit(part.last!) else { return nil }
-        bytes.append(high << 4 | low)
-    }
-    return bytes
 }
 
 /// The value of one hex digit (either case).

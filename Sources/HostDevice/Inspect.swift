@@ -1,3 +1,4 @@
+import Capabilities
 import Glibc
 import Netlink
 import Policy
@@ -7,7 +8,7 @@ import SystemCalls
 public enum Inspect {
     public static func facts(_ link: LinkMessage) -> DeviceFacts {
         let name = link.name ?? ""
-        return DeviceFacts(name: name, index: link.index, up: link.isUp, mtu: link.mtu ?? 0, mac: link.macAddress,
+        return DeviceFacts(name: name, index: link.index, up: link.isUp, mtu: link.mtu ?? 0, mac: link.mac,
                            altNames: link.altNames, driver: driver(of: name),
                            alias: link.alias.flatMap { $0.isEmpty ? nil : $0 })
     }
@@ -38,14 +39,14 @@ public enum Inspect {
 
     /// The link as its own namespace knows it, by index: nil when that index is not it there.
     static func here(_ link: LinkMessage, _ socket: RouteSocket) throws -> LinkMessage? {
-        guard let same = try socket.link(index: link.index), same.name == link.name, same.macAddress == link.macAddress else {
+        guard let same = try socket.link(index: link.index), same.name == link.name, same.address == link.address else {
             return nil
         }
         return same
     }
 
-    public static func link(mac: String, _ socket: RouteSocket) throws -> LinkMessage? {
-        try socket.links().first { $0.macAddress?.lowercased() == mac.lowercased() }
+    public static func link(mac: MACAddress, _ socket: RouteSocket) throws -> LinkMessage? {
+        try socket.links().first { $0.mac == mac }
     }
 }
 
@@ -104,7 +105,7 @@ enum DeviceSelection {
         }
         if let id = conf.runtimeDeviceID { return held(sysfs.busDevice(id, buses: ["pci", "auxiliary"])) }
         if let device = conf.device, device == original.name || original.altNames.contains(device) { return true }
-        if let mac = conf.hwaddr, mac == original.mac?.lowercased() { return true }
+        if let mac = conf.hwaddr, mac == original.mac { return true }
         if let pci = conf.pciBusID, held(sysfs.busDevice(pci, buses: ["pci"])) { return true }
         if let path = conf.kernelpath, let kernelpath {
             // The net device's own directory is gone from the host's sysfs while it is in a pod.
@@ -112,4 +113,10 @@ enum DeviceSelection {
         }
         return false
     }
+}
+
+extension LinkMessage {
+    /// IFLA_ADDRESS as a MAC address; nil for a link without one (tun, wireguard: no IFLA_ADDRESS, or an
+    /// empty one).
+    var mac: MACAddress? { address.flatMap(MACAddress.init(bytes:)) }
 }

@@ -25,7 +25,7 @@ final class Mover {
     /// Where the device is and under which index (a move keeps the index unless it is taken).
     var location: NamespaceRole = .host
     var index: Int32
-    let mac: String?
+    let mac: MACAddress?
     /// The original name, as the alias record carries it: recognises the device when the container
     /// changed its MAC.
     var recordedName: String?
@@ -39,7 +39,7 @@ final class Mover {
     var altNameRefusals: [String: NetlinkError] = [:]
 
     init(knowledge: KernelKnowledge, host: RouteSocket, container: NetworkNamespace?, containerSocket: RouteSocket? = nil,
-         index: Int32, mac: String?, pause: StepPause, scratchPin: String? = nil) {
+         index: Int32, mac: MACAddress?, pause: StepPause, scratchPin: String? = nil) {
         self.scratchPin = scratchPin
         self.knowledge = knowledge
         self.host = host
@@ -144,7 +144,7 @@ final class Mover {
         if let names = step.addAltNames { return giveBack(names, socket) }
         let target = try step.moveTo.map { try namespace($0) }
         let request = LinkRequest.change(index: index, netnsFD: target?.fd, name: step.name, up: step.up,
-                                         alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC))
+                                         alias: step.alias, mtu: step.mtu, address: step.mac?.bytes)
         do {
             try socket.perform(request)
         } catch {
@@ -186,7 +186,7 @@ final class Mover {
 
     func isOurs(_ link: LinkMessage) -> Bool {
         guard !ownedByAnother(link) else { return false }
-        return mac == nil || link.macAddress == mac
+        return mac == nil || link.mac == mac
             || (recordedName != nil && AliasRecord.decode(link.alias)?.name == recordedName)
     }
 
@@ -242,7 +242,7 @@ final class Mover {
         if !foreign.isEmpty { try takeOff(foreign, host) }
         try host.perform(.change(index: index, name: renaming ? original.name : nil, up: original.up,
                                  alias: original.alias ?? "", mtu: facts.mtu == original.mtu ? nil : original.mtu,
-                                 address: original.mac == facts.mac ? nil : original.mac.flatMap(parseMAC)))
+                                 address: original.mac == facts.mac ? nil : original.mac?.bytes))
         let missing = original.altNames.filter { !facts.altNames.contains($0) }
         if !missing.isEmpty { giveBack(missing, host) }
     }

@@ -1,3 +1,4 @@
+import Capabilities
 import Policy
 
 /// The network configuration on stdin, as host-device users know it, plus linkcaps' `strategy`.
@@ -9,7 +10,7 @@ public struct NetConf: Sendable {
     public var cniVersion: String
     public var name: String
     public var device: String?
-    public var hwaddr: String?
+    public var hwaddr: MACAddress?
     public var kernelpath: String?
     public var pciBusID: String?
     public var runtimeDeviceID: String?
@@ -18,7 +19,7 @@ public struct NetConf: Sendable {
     public var prevResult: JSON?
     public var validAttachments: [(containerID: String, ifname: String)]
 
-    public var hasSelector: Bool { [device, hwaddr, kernelpath, pciBusID, runtimeDeviceID].contains { $0 != nil } }
+    public var hasSelector: Bool { device != nil || hwaddr != nil || kernelpath != nil || pciBusID != nil || runtimeDeviceID != nil }
 
     /// Orders two versions ("0.4.0" < "1.0.0").
     public static func versionAtLeast(_ a: String, _ b: String) -> Bool {
@@ -61,7 +62,7 @@ public struct NetConf: Sendable {
         }
         var conf = NetConf(raw: json, cniVersion: version, name: try text("name") ?? "",
                            device: try bounded("device", InputCheck.deviceName),
-                           hwaddr: try bounded("hwaddr", InputCheck.mac)?.lowercased(),
+                           hwaddr: try bounded("hwaddr", InputCheck.mac).flatMap(MACAddress.init),
                            kernelpath: try bounded("kernelpath") {
                                InputCheck.text($0, limit: 4095) ?? ($0.hasPrefix("/") ? nil : "is not an absolute path")
                            },

@@ -4,24 +4,31 @@ import Namespaces
 import Netlink
 import Policy
 import SystemCalls
+import SystemPackage
 
 /// One invocation of the plugin: environment and stdin in, JSON and an exit status out.
 public struct Plugin {
     public let environment: [String: String]
     public let stdin: [UInt8]
-    /// False when stdin could not be read whole or passed `inputLimit`.
-    let stdinComplete: Bool
+    /// Why stdin could not be read whole: its errno, EFBIG past `inputLimit`.
+    let stdinFailure: Errno?
     /// The capability report (or why there is none), asked at most once per invocation.
     private let known = KnowledgeMemo()
 
     /// A network configuration (prevResult included) is kilobytes; this bounds what a caller can make us hold.
     public static let inputLimit = 4 << 20
 
-    /// `stdin` nil: it could not be read, or held more than `inputLimit` bytes.
-    public init(environment: [String: String], stdin: [UInt8]?) {
+    /// `stdin` as read, or the errno that ended the read (EFBIG: more than `inputLimit` bytes).
+    public init(environment: [String: String], stdin: Result<[UInt8], Errno>) {
         self.environment = environment
-        self.stdin = stdin ?? []
-        stdinComplete = stdin != nil
+        switch stdin {
+        case .success(let bytes): self.stdin = bytes; stdinFailure = nil
+        case .failure(let error): self.stdin = []; stdinFailure = error
+        }
+    }
+
+    public init(environment: [String: String], stdin: [UInt8]) {
+        self.init(environment: environment, stdin: .success(stdin))
     }
 
     /// Runs the command; errors come back as CNI error JSON with status 1, never as a crash.
@@ -31,8 +38,10 @@ public struct Plugin {
             version = v
         }
         do {
-            guard stdinComplete else {
-                throw CNIError(.decodeFailure, "the network configuration on stdin is unreadable or larger than \(Self.inputLimit) bytes")
+            if let failure = stdinFailure {
+                throw failure == .fileTooLarge
+                    ? CNIError(.decodeFailure, "the network configuration on stdin is larger than \(Self.inputLimit) bytes")
+                    : CNIError(.ioFailure, "reading the network configuration on stdin: \(failure.name) (\(failure.rawValue)): \(failure.description)")
             }
             let env = try CNIEnvironment.read(environment)
             if env.command == .version { return (versionInfo(version).text, 0) }
@@ -171,7 +180,7 @@ public struct Plugin {
             switch read {
             case .success(let a): attachment = a
             case .failure(let error):
-                if file.hasPrefix(ours) { failures.append(error.msg) }
+                if file.isEmpty || file.hasPrefix(ours) { failures.append(error.msg) }
                 continue
             }
             guard attachment.network == conf.name,

@@ -1,3 +1,4 @@
+import Capabilities
 import Glibc
 import Netlink
 import Policy
@@ -54,7 +55,7 @@ struct Attachment: Equatable {
         } else if let original, let index {
             device = .object(["name": .string(original.name), "ifindex": .number(String(index)),
                               "up": .bool(original.up), "mtu": .number(String(original.mtu)),
-                              "mac": original.mac.map(JSON.string) ?? .null, "alias": original.alias.map(JSON.string) ?? .null,
+                              "mac": original.mac.map { .string($0.description) } ?? .null, "alias": original.alias.map(JSON.string) ?? .null,
                               "altNames": .array(original.altNames.map(JSON.string)),
                               "kernelpath": kernelpath.map(JSON.string) ?? .null])
         }
@@ -163,7 +164,7 @@ struct Attachment: Equatable {
         if let result = json["result"], result != .null, !result.isObject { throw StateError("result must be an object") }
         self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
                   strategy: strategy, index: index,
-                  original: OriginalState(name: name, up: up, mtu: mtu, mac: mac, alias: alias, altNames: altNames),
+                  original: OriginalState(name: name, up: up, mtu: mtu, mac: mac.flatMap(MACAddress.init), alias: alias, altNames: altNames),
                   kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 }, bootId: bootId,
                   netnsPin: netnsPin)
     }
@@ -333,10 +334,17 @@ final class StateStore {
         String(path(a).dropLast(".json".count)) + ".podns"
     }
 
-    /// Every record in the directory, read or refused (a bad file never hides the others).
+    /// Every record in the directory, read or refused (a bad file never hides the others). A directory that
+    /// cannot be listed is one refusal with the file name "".
     func all() -> [(file: String, attachment: Result<Attachment, CNIError>)] {
         var result: [(String, Result<Attachment, CNIError>)] = []
-        for name in directoryEntries(directory) {
+        let names: [String]
+        do { names = try directoryEntries(directory) } catch {
+            // No directory yet is no records; a directory that cannot be listed is said, not taken as empty.
+            if error == .noSuchFileOrDirectory { return [] }
+            return [("", .failure(CNIError(.ioFailure, "cannot list the state directory \(directory): \(error.nameAndMessage)")))]
+        }
+        for name in names {
             guard name.hasSuffix(".json"), let read = read(directory + "/" + name) else { continue }
             result.append((name, read))
         }

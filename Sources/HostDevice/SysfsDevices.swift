@@ -22,11 +22,11 @@ struct SysfsDevices {
     /// children's), so the cost does not grow with the host's links. `path` is resolved first.
     func netDevices(of path: String) -> [(name: String, parent: String)] {
         guard let device = resolve(path) else { return [] }
-        var found = directoryEntries(device + "/net").map { (name: $0, parent: device) }
-        for child in directoryEntries(device) where isDirectory(device + "/" + child) {
+        var found = Self.listing(device + "/net").map { (name: $0, parent: device) }
+        for child in Self.listing(device) where isDirectory(device + "/" + child) {
             let parent = device + "/" + child
             guard let bus = subsystem(of: parent), !Self.ownIdentity.contains(bus) else { continue }
-            found += directoryEntries(parent + "/net").map { (name: $0, parent: parent) }
+            found += Self.listing(parent + "/net").map { (name: $0, parent: parent) }
         }
         return found.sorted { $0.name < $1.name }
     }
@@ -60,6 +60,13 @@ struct SysfsDevices {
     func busDevice(_ id: String, buses: [String]) -> String? {
         for bus in buses { if let path = resolve("\(root)/bus/\(bus)/devices/\(id)") { return path } }
         return nil
+    }
+
+    /// A sysfs directory's entries; a directory the device does not have (no `net/`) lists nothing. sysfs
+    /// answers a readable directory or ENOENT: anything else is a sysfs this reader does not know, and is
+    /// treated the same, as holding no devices.
+    static func listing(_ directory: String) -> [String] {
+        do { return try directoryEntries(directory) } catch { return [] }
     }
 
     /// The bus or class a device directory is registered with (the last part of its `subsystem` link).

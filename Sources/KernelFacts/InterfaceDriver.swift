@@ -54,12 +54,8 @@ public enum InterfaceDriver {
         linkTarget("/sys/class/net/\(name)/device/driver/module").map(lastComponent)
     }
 
-    static func linkTarget(_ path: String) -> String? {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX))
-        let count = readlink(path, &buffer, buffer.count - 1)
-        guard count > 0 else { return nil }
-        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
+    /// No link is no driver (virtual devices, other namespaces); sysfs gives no other answer worth telling.
+    static func linkTarget(_ path: String) -> String? { readLink(path) }
 
     static func lastComponent(_ path: String) -> String {
         path.split(separator: "/").last.map(String.init) ?? path

@@ -1,3 +1,5 @@
+import Capabilities
+
 /// The device's original name and state, written into IFLA_IFALIAS on the way in. The alias survives a
 /// dying namespace (a physical device then returns to the initial namespace under its pod name, or devN
 /// when that is taken: seen with virtio-net NICs on 5.10 and 6.1, Tests/Guest), so a device returned to the
@@ -23,7 +25,14 @@ public enum AliasRecord {
               let mtu = fields["mtu"].flatMap({ UInt32($0) }) else {
             return nil
         }
-        return OriginalState(name: name, up: fields["up"] == "1", mtu: mtu, mac: fields["mac"])
+        return OriginalState(name: name, up: fields["up"] == "1", mtu: mtu, mac: fields["mac"].flatMap(MACAddress.init))
+    }
+
+    /// The `mac=` of a record that is not a MAC address (hand-edited, or cut short by a driver's alias
+    /// limit): `decode` leaves the MAC out, and whoever restores the device says this value instead.
+    public static func malformedMAC(_ alias: String?) -> String? {
+        guard decode(alias) != nil, let mac = fields(alias)?["mac"], MACAddress(mac) == nil else { return nil }
+        return mac
     }
 
     /// The attachment the record names (`for=`); nil for an alias we did not write or an older record.

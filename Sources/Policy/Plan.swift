@@ -13,7 +13,7 @@ public struct Step: Codable, Equatable, Sendable, CustomStringConvertible {
     public var alias: String?
     public var up: Bool?
     public var mtu: UInt32?
-    public var mac: String?
+    public var mac: MACAddress?
     /// Alternative names to take off (RTM_DELLINKPROP each), before a move, where the kernel would leave
     /// them registered behind (altname.followsMove unsupported).
     public var removeAltNames: [String]?
@@ -23,7 +23,7 @@ public struct Step: Codable, Equatable, Sendable, CustomStringConvertible {
     public var purpose: String
 
     public init(in runsIn: NamespaceRole, moveTo: NamespaceRole? = nil, name: String? = nil, alias: String? = nil,
-                up: Bool? = nil, mtu: UInt32? = nil, mac: String? = nil, removeAltNames: [String]? = nil,
+                up: Bool? = nil, mtu: UInt32? = nil, mac: MACAddress? = nil, removeAltNames: [String]? = nil,
                 addAltNames: [String]? = nil, purpose: String) {
         self.runsIn = runsIn
         self.moveTo = moveTo

@@ -9,12 +9,12 @@ public struct DeviceFacts: Codable, Equatable, Sendable {
     public var index: Int32
     public var up: Bool
     public var mtu: UInt32
-    public var mac: String?
+    public var mac: MACAddress?
     public var altNames: [String]
     public var driver: String?
     public var alias: String?
 
-    public init(name: String, index: Int32, up: Bool, mtu: UInt32, mac: String?, altNames: [String] = [],
+    public init(name: String, index: Int32, up: Bool, mtu: UInt32, mac: MACAddress?, altNames: [String] = [],
                 driver: String? = nil, alias: String? = nil) {
         self.name = name
         self.index = index
@@ -46,12 +46,12 @@ public struct OriginalState: Codable, Equatable, Sendable {
     public var name: String
     public var up: Bool
     public var mtu: UInt32
-    public var mac: String?
+    public var mac: MACAddress?
     public var alias: String?
     /// Its alternative names: given back at DEL where the kernel does not move them (altname.followsMove).
     public var altNames: [String]
 
-    public init(name: String, up: Bool, mtu: UInt32, mac: String?, alias: String? = nil, altNames: [String] = []) {
+    public init(name: String, up: Bool, mtu: UInt32, mac: MACAddress?, alias: String? = nil, altNames: [String] = []) {
         self.name = name
         self.up = up
         self.mtu = mtu
@@ -71,7 +71,7 @@ public struct OriginalState: Codable, Equatable, Sendable {
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(name: try container.decode(String.self, forKey: .name), up: try container.decode(Bool.self, forKey: .up),
-                  mtu: try container.decode(UInt32.self, forKey: .mtu), mac: try container.decodeIfPresent(String.self, forKey: .mac),
+                  mtu: try container.decode(UInt32.self, forKey: .mtu), mac: try container.decodeIfPresent(MACAddress.self, forKey: .mac),
                   alias: try container.decodeIfPresent(String.self, forKey: .alias),
                   altNames: try container.decodeIfPresent([String].self, forKey: .altNames) ?? [])
     }

@@ -8,8 +8,8 @@ import HostDevice
 Interruption.prepareProcess()
 let environment = CNIEnvironment.process
 let descriptors = DescriptorReport(environment)
-// nil (unreadable, or past the limit) is the plugin's decode failure, said in CNI's own terms.
-let input = try? FileDescriptor.standardInput.readToEnd(limit: Plugin.inputLimit)
+// A failed read (its errno, or EFBIG past the limit) is the plugin's to say, in CNI's own terms.
+let input = Result { () throws(Errno) in try FileDescriptor.standardInput.readToEnd(limit: Plugin.inputLimit) }
 let (output, status) = Plugin(environment: environment, stdin: input).main()
 if !output.isEmpty { print(output) }
 descriptors.writeIfAsked()

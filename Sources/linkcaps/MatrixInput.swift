@@ -49,18 +49,22 @@ enum MatrixInput {
     }
 
     /// Regular files under a directory, recursively (symlinks not followed), sorted so that runs are
-    /// reproducible. Plain readdir: FoundationEssentials has no directory enumerator, and full Foundation
-    /// would cost the CLI its start-up time.
+    /// reproducible. A directory that cannot be listed, or an entry that cannot be examined, is named on
+    /// stderr and skipped, like a file that cannot be read.
     static func files(under directory: String, extensions: Set<String>) -> [String] {
+        let names: [String]
+        do { names = try directoryEntries(directory) } catch {
+            printError("linkcaps: skipping \(directory): \(error.nameAndMessage)")
+            return []
+        }
         var found: [String] = []
-        guard let dir = opendir(directory) else { return [] }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name == "." || name == ".." { continue }
+        for name in names {
             let path = directory + "/" + name
             var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
+            guard lstat(path, &info) == 0 else {
+                printError("linkcaps: skipping \(path): \(Errno.current.nameAndMessage)")
+                continue
+            }
             if info.st_mode & S_IFMT == S_IFDIR {
                 found += files(under: path, extensions: extensions)
             } else if info.st_mode & S_IFMT == S_IFREG, let dot = name.lastIndex(of: "."),

@@ -1,3 +1,4 @@
+import Capabilities
 import Foundation
 @testable import HostDevice
 import Policy
@@ -8,7 +9,7 @@ import Testing
 @Suite struct StateTests {
     static let sample = Attachment(network: "uplink", containerID: "c1", ifname: "net1", netns: "/run/netns/c1", phase: .added,
                                    strategy: .singleRequest, index: 2_147_483_647,
-                                   original: OriginalState(name: "eth5", up: true, mtu: 4_294_967_295, mac: "aa:bb:cc:dd:ee:ff",
+                                   original: OriginalState(name: "eth5", up: true, mtu: 4_294_967_295, mac: MACAddress("aa:bb:cc:dd:ee:ff"),
                                                            alias: "uplink \"to the\" core",
                                                            altNames: ["enp3s0", "lc-uplink-a-long-altname"]),
                                    kernelpath: "/sys/devices/pci0000:00/0000:00:05.0/virtio1",
@@ -140,7 +141,9 @@ import Testing
                "LINKCAPS_STATE_DIR": "/nonexistent/state", "LINKCAPS_CACHE_DIR": "/nonexistent/cache"]
 
     func run(_ stdin: String?, _ changes: [String: String] = [:]) -> (code: Int?, msg: String, status: Int32) {
-        let plugin = Plugin(environment: env.merging(changes) { $1 }, stdin: stdin.map { Array($0.utf8) })
+        // nil: a stdin longer than the limit, as main reports it (readToEnd's EFBIG).
+        let plugin = Plugin(environment: env.merging(changes) { $1 },
+                            stdin: stdin.map { .success(Array($0.utf8)) } ?? .failure(.fileTooLarge))
         let (output, status) = plugin.main()
         let json = try? JSON.parse(output)
         return (json?["code"]?.int, json?["msg"]?.string ?? output, status)
@@ -158,6 +161,23 @@ import Testing
         ("bad CNI_ARGS", #"{"cniVersion":"1.0.0","name":"n","device":"a"}"#, ["CNI_ARGS": "K8S"], 4, "CNI_ARGS"),
         ("state name too long", #"{"cniVersion":"1.0.0","name":"<200>","device":"a"}"#, ["CNI_CONTAINERID": "<64>"], 7, "too long together"),
     ]
+
+    @Test func aStdinThatCannotBeReadIsSaidWithItsErrno() {
+        let plugin = Plugin(environment: env, stdin: .failure(.ioError))
+        let (output, status) = plugin.main()
+        let json = try? JSON.parse(output)
+        #expect(status == 1 && json?["code"]?.int == 5, "CNI's I/O failure: \(output)")
+        #expect(json?["msg"]?.string?.contains("stdin: EIO (5)") == true, "\(output)")
+    }
+
+    /// The built plugin given a directory as stdin: read() answers EISDIR, and the answer names it.
+    @Test func theBuiltPluginNamesTheErrnoOfItsStdin() {
+        let variables = env.sorted { $0.key < $1.key }.map { "\($0.key)='\($0.value)'" }.joined(separator: " ")
+        let run = sh("exec env -i \(variables) \(pluginPath) 2>/dev/null < /")
+        let json = try? JSON.parse(Array(run.output.utf8))
+        #expect(run.status == 1 && json?["code"]?.int == 5, "\(run)")
+        #expect(json?["msg"]?.string?.contains("stdin: EISDIR (21)") == true, "\(run)")
+    }
 
     @Test(arguments: cases.map { $0.0 })
     func refusedWithItsCode(_ label: String) {

@@ -1,3 +1,4 @@
+import Capabilities
 import Foundation
 @testable import HostDevice
 import Policy
@@ -128,7 +129,7 @@ import Testing
         #expect(recorded == tree.device("pci0000:00/0000:00:05.0/virtio1"))
         try tree.moveAway("eth1")
         #expect(names(tree.sysfs.netDevices(of: tree.pci("0000:00:05.0"))) == [])
-        let original = OriginalState(name: "eth1", up: true, mtu: 1500, mac: "52:54:00:4c:43:05", altNames: ["enp0s5"])
+        let original = OriginalState(name: "eth1", up: true, mtu: 1500, mac: MACAddress("52:54:00:4c:43:05"), altNames: ["enp0s5"])
         func conf(_ members: String) throws -> NetConf {
             try NetConf.parse(Array("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"t\",\(members)}".utf8), command: .add)
         }

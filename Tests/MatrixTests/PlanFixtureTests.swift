@@ -10,7 +10,7 @@ import XCTest
 final class PlanFixtureTests: XCTestCase {
     static let plansDir = Support.packageRoot.appendingPathComponent("Fixtures/plans")
 
-    static let device = DeviceFacts(name: "eth5", index: 7, up: true, mtu: 1500, mac: "aa:bb:cc:dd:ee:05",
+    static let device = DeviceFacts(name: "eth5", index: 7, up: true, mtu: 1500, mac: MACAddress("aa:bb:cc:dd:ee:05"),
                                     altNames: ["enp3s0f1"], driver: "veth")
 
     /// In: eth5 into a container that has only lo, as net1. Out: net1 (its MTU changed inside) back as eth5.

@@ -3,7 +3,7 @@ import Foundation
 import Policy
 import Testing
 
-let eth = DeviceFacts(name: "eth5", index: 7, up: true, mtu: 1500, mac: "02:00:00:00:00:07", altNames: ["enp3s0"])
+let eth = DeviceFacts(name: "eth5", index: 7, up: true, mtu: 1500, mac: MACAddress("02:00:00:00:00:07"), altNames: ["enp3s0"])
 
 func inbound(_ report: Report, device: DeviceFacts = eth, wanted: String = "net1",
              container: NamespaceContents = NamespaceContents(names: ["lo"]), forced: Strategy? = nil) throws -> Plan {
@@ -17,7 +17,7 @@ func outbound(_ report: Report, inside: DeviceFacts, container: NamespaceContent
                                  source: container, target: host, original: OriginalState(eth), forced: forced))
 }
 
-let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:00:00:00:00:99", altNames: ["enp3s0"],
+let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAddress("02:00:00:00:00:99"), altNames: ["enp3s0"],
                          alias: AliasRecord.encode(OriginalState(eth)))
 
 @Suite struct InboundPlans {
@@ -261,7 +261,7 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:0
         #expect(plan.steps[0] .runsIn == .container && plan.steps[0].name == "eth5")
         let move = plan.steps[1]
         #expect(move.moveTo == .host && move.name == nil)
-        #expect(move.mtu == 1500 && move.mac == "02:00:00:00:00:07" && move.alias == "" && move.up == true)
+        #expect(move.mtu == 1500 && move.mac?.description == "02:00:00:00:00:07" && move.alias == "" && move.up == true)
         #expect(plan.names(seenBy: .host) == ["eth5"])
     }
 
@@ -310,13 +310,24 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: "02:0
 
 @Suite struct AliasRecords {
     @Test func roundTrip() {
-        let state = OriginalState(name: "eth5", up: false, mtu: 9000, mac: "aa:bb:cc:dd:ee:ff")
+        let state = OriginalState(name: "eth5", up: false, mtu: 9000, mac: MACAddress("aa:bb:cc:dd:ee:ff"))
         let text = AliasRecord.encode(state)
         #expect(text.utf8.count < 128)
         #expect(AliasRecord.decode(text) == state)
         #expect(AliasRecord.decode("my uplink") == nil)
         #expect(AliasRecord.decode(nil) == nil)
         #expect(AliasRecord.decode("linkcaps up=1") == nil)
+    }
+
+    @Test func aMalformedMACIsLeftOutAndNamed() throws {
+        let text = "linkcaps name=eth5 up=1 mtu=1500 mac=aa:bb:cc:dd:ee:zz for=0123456789abcdef"
+        let state = try #require(AliasRecord.decode(text))
+        #expect(state.name == "eth5" && state.mtu == 1500 && state.mac == nil)
+        #expect(AliasRecord.malformedMAC(text) == "aa:bb:cc:dd:ee:zz")
+        #expect(AliasRecord.malformedMAC("linkcaps name=eth5 up=1 mtu=1500 mac=AA:bb:cc:dd:ee:ff") == nil)
+        #expect(AliasRecord.decode("linkcaps name=eth5 up=1 mtu=1500 mac=AA:bb:cc:dd:ee:ff")?.mac?.description == "aa:bb:cc:dd:ee:ff")
+        #expect(AliasRecord.malformedMAC("linkcaps name=eth5 up=1 mtu=1500") == nil, "no MAC recorded is not a malformed one")
+        #expect(AliasRecord.malformedMAC("my uplink mac=zz") == nil, "not our record")
     }
 
     @Test func preferredInboundUnchanged() {

@@ -28,7 +28,7 @@ struct StoredKernelPlanTests {
     }
 
     /// An UP NIC with a udev altname, as a host-device plugin sees one.
-    static let device = DeviceFacts(name: "eth1", index: 3, up: true, mtu: 1500, mac: "52:54:00:12:34:56", altNames: ["enp0s4"])
+    static let device = DeviceFacts(name: "eth1", index: 3, up: true, mtu: 1500, mac: MACAddress("52:54:00:12:34:56"), altNames: ["enp0s4"])
     static let host = NamespaceContents(names: ["lo", "eth0"], altNames: ["enp0s3"])
 
     static func shape(_ plan: Plan, container: Bool) -> Expectation.PlanShape {

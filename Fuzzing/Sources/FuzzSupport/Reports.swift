@@ -62,7 +62,7 @@ public func agree(_ lean: LeanReport, _ full: Report, _ leanName: String, _ full
 /// What ADD and DEL decide from a report: a device with an altname, moved into a namespace that holds its
 /// name and altname, and out again.
 public func plans(with report: Report) -> [String] {
-    let device = DeviceFacts(name: "eth1", index: 7, up: true, mtu: 1500, mac: "02:00:00:00:00:01", altNames: ["enp0s1"])
+    let device = DeviceFacts(name: "eth1", index: 7, up: true, mtu: 1500, mac: MACAddress("02:00:00:00:00:01"), altNames: ["enp0s1"])
     let busy = NamespaceContents(names: ["lo", "eth0"], altNames: ["enp0s1"])
     let requests = [
         PlanRequest(report: report, device: device, direction: .into, wantedName: "eth0", target: busy),

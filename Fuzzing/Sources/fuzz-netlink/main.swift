@@ -1,3 +1,4 @@
+import Capabilities
 import FuzzSupport
 @testable import HostDevice
 @testable import Netlink
@@ -31,10 +32,14 @@ func fuzzNetlink(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 private func derive(_ link: LinkMessage) {
     _ = link.macAddress
     let facts = DeviceFacts(name: link.name ?? "", index: link.index, up: link.isUp, mtu: link.mtu ?? 0,
-                            mac: link.macAddress, altNames: link.altNames, alias: link.alias)
+                            mac: link.address.flatMap(MACAddress.init(bytes:)), altNames: link.altNames, alias: link.alias)
     _ = AliasRecord.owner(link.alias)
     if let original = AliasRecord.decode(link.alias) {
-        _ = parseMAC(original.mac ?? "")
+        // The record's MAC reads back as written, or is named as malformed: never both, never neither.
+        if let mac = original.mac { invariant(MACAddress(mac.description) == mac, "a MAC does not read back: \(mac)") }
+        if let malformed = AliasRecord.malformedMAC(link.alias) {
+            invariant(original.mac == nil && MACAddress(malformed) == nil, "a MAC both read and refused: \(malformed)")
+        }
         _ = try? Planner.plan(PlanRequest(report: report, device: facts, direction: .out, wantedName: original.name,
                                           target: NamespaceContents(), original: original))
     }

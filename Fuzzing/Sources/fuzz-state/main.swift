@@ -37,12 +37,12 @@ func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
                                                         original: original)) else { continue }
         for step in plan.steps {
             encodeAsSent(LinkRequest.change(index: index, netnsFD: step.moveTo == nil ? nil : 3, name: step.name,
-                                            up: step.up, alias: step.alias, mtu: step.mtu, address: step.mac.flatMap(parseMAC)))
+                                            up: step.up, alias: step.alias, mtu: step.mtu, address: step.mac?.bytes))
         }
     }
     // Already in the host (a dying namespace returned it): restoreInHost's single request.
     encodeAsSent(LinkRequest.change(index: index, name: original.name, up: original.up,
-                                    alias: original.alias ?? "", mtu: original.mtu, address: original.mac.flatMap(parseMAC)))
+                                    alias: original.alias ?? "", mtu: original.mtu, address: original.mac?.bytes))
     return 0
 }
 
