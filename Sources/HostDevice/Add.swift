@@ -139,7 +139,7 @@ struct Add {
         do {
             try mover.run(plan, label: "add", interruptible: true)
         } catch let error as NetlinkError where error.errno == .fileExists && plan.strategy == .singleRequest {
-            guard let move = mover.failedStep, move.moveTo == .container,
+            guard let move = mover.failedStep?.change, move.moveTo == .container,
                   try mover.relocate() != nil, mover.location == .container else { throw error }
             try mover.perform(Step(in: .container, name: move.name, alias: move.alias, up: true,
                                    purpose: "finish the rename the kernel left undone"))

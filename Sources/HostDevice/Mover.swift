@@ -140,18 +140,22 @@ final class Mover {
 
     func perform(_ step: Step) throws {
         let socket = try socket(step.runsIn)
-        if let names = step.removeAltNames { return try takeOff(names, socket) }
-        if let names = step.addAltNames { return giveBack(names, socket) }
-        let target = try step.moveTo.map { try namespace($0) }
-        let request = LinkRequest.change(index: index, netnsFD: target?.fd, name: step.name, up: step.up,
-                                         alias: step.alias, mtu: step.mtu, address: step.mac?.bytes)
+        let change: LinkChange
+        switch step.request {
+        case .removeAltNames(let names): return try takeOff(names, socket)
+        case .addAltNames(let names): return giveBack(names, socket)
+        case .change(let linkChange): change = linkChange
+        }
+        let target = try change.moveTo.map { try namespace($0) }
+        let request = LinkRequest.change(index: index, netnsFD: target?.fd, name: change.name, up: change.up,
+                                         alias: change.alias, mtu: change.mtu, address: change.mac?.bytes)
         do {
             try socket.perform(request)
         } catch {
-            if step.moveTo != nil { _ = try? relocate() }
+            if change.moveTo != nil { _ = try? relocate() }
             throw error
         }
-        if let moveTo = step.moveTo {
+        if let moveTo = change.moveTo {
             location = moveTo
             arrived = try relocate(preferring: moveTo)
         }
@@ -222,7 +226,7 @@ final class Mover {
     /// The steps of an outbound scratch plan that remain once the device is in the scratch namespace.
     static func fromScratch(_ steps: [Step]) -> [Step] {
         guard let arrival = steps.firstIndex(where: { $0.moveTo == .scratch }) else { return steps }
-        let before = steps[..<arrival].filter { $0.removeAltNames != nil }.map { step -> Step in
+        let before = steps[..<arrival].filter { $0.altNamesTakenOff != nil }.map { step -> Step in
             var here = step
             here.runsIn = .scratch
             return here

@@ -153,11 +153,11 @@ public enum Planner {
             reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
         }
         // MTU, MAC, alias and flags are applied in the target after the move (do_setlink, after __dev_change_net_namespace: docs/experiments.md).
-        var restore = Step(in: .container, moveTo: .host, alias: original.alias ?? "",
-                           up: upInMove && original.up ? true : nil,
-                           mtu: device.mtu == original.mtu ? nil : original.mtu,
-                           mac: original.mac == nil || original.mac == device.mac ? nil : original.mac,
-                           purpose: "move to the host and restore MTU, MAC and alias")
+        var restore = LinkChange(moveTo: .host, alias: original.alias ?? "",
+                                 up: upInMove && original.up ? true : nil,
+                                 mtu: device.mtu == original.mtu ? nil : original.mtu,
+                                 mac: original.mac == nil || original.mac == device.mac ? nil : original.mac)
+        let restorePurpose = "move to the host and restore MTU, MAC and alias"
         let upStep = Step(in: .host, up: true, purpose: "bring the device back up, as it was")
         let needsUpStep = original.up && !upInMove
         var plan = Plan(strategy: strategy, direction: .out, forced: r.forced != nil, steps: [], views: [],
@@ -172,19 +172,17 @@ public enum Planner {
                 }
                 plan.steps.append(Step(in: .container, name: original.name, purpose: "take back the original name inside"))
             }
-            plan.steps.append(restore)
+            plan.steps.append(Step(in: .container, .change(restore), purpose: restorePurpose))
             plan.views = [view(.container, dedup([device.name, original.name])), view(.host, [original.name])]
         case .scratchNamespace:
-            restore.runsIn = .scratch
             plan.steps = [Step(in: .container, moveTo: .scratch, purpose: "move to an empty scratch namespace"),
                           Step(in: .scratch, name: renamed ? original.name : nil, purpose: "take back the original name"),
-                          restore]
+                          Step(in: .scratch, .change(restore), purpose: restorePurpose)]
             plan.views = [view(.container, [device.name]), view(.scratch, dedup([device.name, original.name])),
                           view(.host, [original.name])]
         case .singleRequest:
             restore.name = renamed ? original.name : nil
-            restore.purpose = "move, rename and restore in one request"
-            plan.steps = [restore]
+            plan.steps = [Step(in: .container, .change(restore), purpose: "move, rename and restore in one request")]
             let finalFirst = !renamed || r.target.holds(device.name) || r.knowledge.holds(.moveTargetSeesFinalNameFirst)
             plan.views = [view(.container, [device.name]), view(.host, finalFirst ? [original.name] : [device.name, original.name])]
             if let borrowed {
@@ -195,7 +193,6 @@ public enum Planner {
                 plan.hazards.append("should \(borrowed) leave the host meanwhile, the host would see it before \(original.name)")
             }
         case .moveThenRename:
-            restore.up = nil
             plan.steps = [Step(in: .container, moveTo: .host, purpose: "move under the container's name")]
             plan.steps.append(Step(in: .host, name: renamed ? original.name : nil, alias: restore.alias, up: original.up ? true : nil,
                                    mtu: restore.mtu, mac: restore.mac, purpose: "rename and restore in the host"))

@@ -28,11 +28,11 @@ import Testing
         #expect(plan.strategy == .moveThenRename && !plan.forced && !plan.usesScratch)
         #expect(plan.names(seenBy: .host) == ["eth5"] && plan.keepsHostInvariant)
         #expect(plan.names(seenBy: .container) == ["eth5", "net1"])
-        #expect(plan.steps.first?.removeAltNames == ["enp3s0"] && plan.steps.first?.runsIn == .host)
+        #expect(plan.steps.first?.altNamesTakenOff == ["enp3s0"] && plan.steps.first?.runsIn == .host)
         let move = try #require(plan.steps.first { $0.isMove })
-        #expect(move.runsIn == .host && move.moveTo == .container && move.name == nil && move.up == nil)
+        #expect(move.runsIn == .host && move.moveTo == .container && move.change?.name == nil && move.change?.up == nil)
         let rename = try #require(plan.steps.last)
-        #expect(rename.runsIn == .container && rename.name == "net1" && AliasRecord.decode(rename.alias)?.name == "eth5" && rename.up == true)
+        #expect(rename.runsIn == .container && rename.change?.name == "net1" && AliasRecord.decode(rename.change?.alias)?.name == "eth5" && rename.change?.up == true)
         #expect(plan.reasons.contains { $0.contains("scratch namespaces unavailable") && $0.contains("ENOSPC") })
         #expect(!plan.hazards.contains { $0.contains("EBUSY") }, "the move closes the device: the rename in the container finds it down")
         #expect(plan.knowledge == .unknown)
@@ -108,17 +108,17 @@ import Testing
         #expect(plan.strategy == .singleRequest && plan.keepsHostInvariant && !plan.usesScratch)
         let newlinks = plan.steps.filter { !$0.isAltNameStep }
         #expect(newlinks.count == 3)
-        #expect(newlinks[0].runsIn == .container && newlinks[0].up == false && !newlinks[0].isMove)
-        #expect(newlinks[1].runsIn == .container && newlinks[1].name == "eth0" && !newlinks[1].isMove)
-        #expect(newlinks[2].moveTo == .host && newlinks[2].name == "eth5" && newlinks[2].up == true)
+        #expect(newlinks[0].runsIn == .container && newlinks[0].change?.up == false && !newlinks[0].isMove)
+        #expect(newlinks[1].runsIn == .container && newlinks[1].change?.name == "eth0" && !newlinks[1].isMove)
+        #expect(newlinks[2].moveTo == .host && newlinks[2].change?.name == "eth5" && newlinks[2].change?.up == true)
         #expect(plan.names(seenBy: .container) == ["net1", "eth0"] && plan.names(seenBy: .host) == ["eth5"])
         #expect(plan.hazards.contains { $0.contains("eth0") })
         let live = try Self.out(.report(Reports.modern), container: taken)
-        #expect(!live.steps.contains { $0.up == false }, "a kernel that renames UP devices needs no down step")
+        #expect(!live.steps.contains { $0.change?.up == false }, "a kernel that renames UP devices needs no down step")
         #expect(throws: PlanError.self) { try Self.out(.report(Reports.modern), container: taken, host: NamespaceContents(names: ["lo"])) }
         // The host's eth0 is the container's too: the next name the host holds.
         let both = NamespaceContents(names: ["lo", "eth5", "eth0"])
         let other = try Self.out(.report(Reports.modern), container: both, host: NamespaceContents(names: ["lo", "eth0", "ens9"]))
-        #expect(other.steps.contains { $0.name == "ens9" && $0.runsIn == .container })
+        #expect(other.steps.contains { $0.change?.name == "ens9" && $0.runsIn == .container })
     }
 }

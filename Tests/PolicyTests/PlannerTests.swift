@@ -26,11 +26,11 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         #expect(plan.strategy == .singleRequest)
         #expect(plan.steps.count == 1)
         let step = plan.steps[0]
-        #expect(step.runsIn == .host && step.moveTo == .container && step.name == "net1" && step.up == true)
+        #expect(step.runsIn == .host && step.moveTo == .container && step.change?.name == "net1" && step.change?.up == true)
         // The alias records name, state, MTU and MAC; altnames live in the state file only.
         var recorded = OriginalState(eth)
         recorded.altNames = []
-        #expect(AliasRecord.decode(step.alias) == recorded)
+        #expect(AliasRecord.decode(step.change?.alias) == recorded)
         #expect(plan.names(seenBy: .host) == ["eth5"])
         #expect(plan.keepsHostInvariant)
         #expect(plan.recovery != nil)
@@ -41,7 +41,7 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         report[.moveUpInSameRequest]?.state = .inconclusive
         let plan = try inbound(report)
         #expect(plan.strategy == .singleRequest)
-        #expect(plan.steps.map(\.up) == [nil, true])
+        #expect(plan.steps.map { $0.change?.up } == [nil, true])
         #expect(plan.steps[1].runsIn == .container)
     }
 
@@ -50,10 +50,10 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
             let plan = try inbound(report)
             #expect(plan.strategy == .scratchNamespace)
             // Neither report saw altnames follow the device: they come off first.
-            #expect(plan.steps.first?.removeAltNames == ["enp3s0"])
+            #expect(plan.steps.first?.altNamesTakenOff == ["enp3s0"])
             let moves = plan.steps.filter { !$0.isAltNameStep }
             #expect(moves.map(\.runsIn) == [.host, .scratch, .scratch, .container])
-            #expect(moves[0].name == nil, "nothing is renamed in the host")
+            #expect(moves[0].change?.name == nil, "nothing is renamed in the host")
             #expect(plan.keepsHostInvariant)
             #expect(plan.reasons.contains { $0.contains("move.singleRequest") })
         }
@@ -119,7 +119,7 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         #expect(renameFirst.forced)
         #expect(!renameFirst.keepsHostInvariant)
         #expect(renameFirst.names(seenBy: .host) == ["eth5", "net1"])
-        #expect(renameFirst.steps.first?.up == false, "6.1 cannot rename an UP device")
+        #expect(renameFirst.steps.first?.change?.up == false, "6.1 cannot rename an UP device")
         #expect(renameFirst.hazards.contains { $0.contains("temporary name") })
         let moveFirst = try inbound(Reports.modern, forced: .moveThenRename)
         #expect(moveFirst.names(seenBy: .container) == ["eth5", "net1"])
@@ -135,7 +135,7 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
             for container in containers {
                 let plan = try inbound(report, container: container)
                 #expect(plan.strategy.isAutomatic && plan.keepsHostInvariant)
-                #expect(!plan.steps.contains { $0.runsIn == .host && $0.name != nil && !$0.isMove }, "no rename in the host")
+                #expect(!plan.steps.contains { $0.runsIn == .host && $0.change?.name != nil && !$0.isMove }, "no rename in the host")
             }
         }
     }
@@ -183,9 +183,9 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
             bare.altNames = []
             let plan = try outbound(Self.report(.unsupported), inside: bare, forced: forced)
             let home = try #require(plan.steps.firstIndex { $0.moveTo == .host })
-            let add = try #require(plan.steps.firstIndex { $0.addAltNames != nil })
+            let add = try #require(plan.steps.firstIndex { $0.altNamesGivenBack != nil })
             #expect(add == home + 1, "\(String(describing: forced)): \(plan.steps.map(\.description))")
-            #expect(plan.steps[add].runsIn == .host && plan.steps[add].addAltNames == ["enp3s0"])
+            #expect(plan.steps[add].runsIn == .host && plan.steps[add].altNamesGivenBack == ["enp3s0"])
             #expect(plan.steps[add].description == "in host: RTM_NEWLINKPROP IFLA_ALT_IFNAME=enp3s0")
         }
         #expect(!(try outbound(Self.report(.supported), inside: inside)).steps.contains { $0.isAltNameStep })
@@ -208,10 +208,10 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         var given = inside
         given.altNames = ["podname0"]
         let plan = try outbound(Self.report(.unsupported), inside: given, forced: forced)
-        let off = try #require(plan.steps.firstIndex { $0.removeAltNames != nil })
+        let off = try #require(plan.steps.firstIndex { $0.altNamesTakenOff != nil })
         let firstMove = try #require(plan.steps.firstIndex { $0.isMove })
         #expect(off == firstMove - 1 && plan.steps[off] == Step(in: .container, removeAltNames: ["podname0"], purpose: plan.steps[off].purpose))
-        #expect(plan.steps.contains { $0.addAltNames == ["enp3s0"] }, "the original one comes back from the record")
+        #expect(plan.steps.contains { $0.altNamesGivenBack == ["enp3s0"] }, "the original one comes back from the record")
     }
 
     /// Where altnames follow the device: a name the container gave it must not reach the host, and an
@@ -221,29 +221,46 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         var carrying = inside
         carrying.altNames = ["enp3s0", "podname0"]
         let plan = try outbound(Self.report(.supported), inside: carrying)
-        let off = try #require(plan.steps.firstIndex { $0.removeAltNames != nil })
+        let off = try #require(plan.steps.firstIndex { $0.altNamesTakenOff != nil })
         #expect(plan.steps[off] == Step(in: .container, removeAltNames: ["podname0"], purpose: plan.steps[off].purpose))
         #expect(off < plan.steps.firstIndex { $0.isMove }!)
-        #expect(!plan.steps.contains { $0.addAltNames != nil }, "enp3s0 travels with the device")
+        #expect(!plan.steps.contains { $0.altNamesGivenBack != nil }, "enp3s0 travels with the device")
         let taken = try outbound(Self.report(.supported), inside: inside,
                                  host: NamespaceContents(names: ["lo", "eth0"], altNames: ["enp3s0"]))
-        let takenOff = try #require(taken.steps.firstIndex { $0.removeAltNames != nil })
-        #expect(taken.steps[takenOff].removeAltNames == ["enp3s0"] && taken.steps[takenOff].runsIn == .container)
+        let takenOff = try #require(taken.steps.firstIndex { $0.altNamesTakenOff != nil })
+        #expect(taken.steps[takenOff].altNamesTakenOff == ["enp3s0"] && taken.steps[takenOff].runsIn == .container)
         #expect(takenOff < taken.steps.firstIndex { $0.isMove }!)
-        #expect(!taken.steps.contains { $0.addAltNames != nil })
+        #expect(!taken.steps.contains { $0.altNamesGivenBack != nil })
         #expect(taken.hazards.contains { $0.contains("enp3s0 is used in the host") })
         // The container took the device's altname off: given back once home.
         var stripped = inside
         stripped.altNames = []
         let back = try outbound(Self.report(.supported), inside: stripped)
-        #expect(back.steps.contains { $0.addAltNames == ["enp3s0"] && $0.runsIn == .host })
+        #expect(back.steps.contains { $0.altNamesGivenBack == ["enp3s0"] && $0.runsIn == .host })
+    }
+
+    /// A step is one request: a JSON step that mixes an altname list with RTM_NEWLINK fields, or both
+    /// lists, is refused rather than half-read; each kind decodes to its own case.
+    @Test func aStepIsOneKindOfRequest() throws {
+        for mixed in [#"{"runsIn":"host","removeAltNames":["a"],"up":true,"purpose":"p"}"#,
+                      #"{"runsIn":"host","addAltNames":["a"],"moveTo":"container","purpose":"p"}"#,
+                      #"{"runsIn":"host","removeAltNames":["a"],"addAltNames":["b"],"purpose":"p"}"#] {
+            #expect(throws: DecodingError.self, "\(mixed)") { try JSONDecoder().decode(Step.self, from: Data(mixed.utf8)) }
+        }
+        let off = try JSONDecoder().decode(Step.self, from: Data(#"{"runsIn":"scratch","removeAltNames":["a"],"purpose":"p"}"#.utf8))
+        #expect(off == Step(in: .scratch, .removeAltNames(["a"]), purpose: "p"))
+        let back = try JSONDecoder().decode(Step.self, from: Data(#"{"runsIn":"host","addAltNames":["b"],"purpose":"p"}"#.utf8))
+        #expect(back == Step(in: .host, .addAltNames(["b"]), purpose: "p"))
+        let up = try JSONDecoder().decode(Step.self, from: Data(#"{"runsIn":"host","up":true,"purpose":"p"}"#.utf8))
+        #expect(up == Step(in: .host, .change(LinkChange(up: true)), purpose: "p"))
+        #expect(String(decoding: try JSONEncoder().encode(off), as: UTF8.self).contains(#""removeAltNames":["a"]"#))
     }
 
     /// Plans and original states written before these fields existed still decode; new ones round-trip.
     @Test func planAndOriginalStateStayBackwardCompatible() throws {
         let oldStep = #"{"runsIn":"host","moveTo":"container","name":"net1","purpose":"move"}"#
         let step = try JSONDecoder().decode(Step.self, from: Data(oldStep.utf8))
-        #expect(step.removeAltNames == nil && step.addAltNames == nil && !step.isAltNameStep)
+        #expect(step.altNamesTakenOff == nil && step.altNamesGivenBack == nil && !step.isAltNameStep)
         let oldState = #"{"name":"eth5","up":true,"mtu":1500,"mac":"02:00:00:00:00:07"}"#
         #expect(try JSONDecoder().decode(OriginalState.self, from: Data(oldState.utf8)).altNames == [])
         let plan = try inbound(Self.report(.unsupported))
@@ -258,16 +275,16 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         let plan = try outbound(Reports.modern, inside: inside)
         #expect(plan.strategy == .renameInContainerThenMove)
         #expect(plan.steps.count == 2)
-        #expect(plan.steps[0] .runsIn == .container && plan.steps[0].name == "eth5")
+        #expect(plan.steps[0] .runsIn == .container && plan.steps[0].change?.name == "eth5")
         let move = plan.steps[1]
-        #expect(move.moveTo == .host && move.name == nil)
-        #expect(move.mtu == 1500 && move.mac?.description == "02:00:00:00:00:07" && move.alias == "" && move.up == true)
+        #expect(move.moveTo == .host && move.change?.name == nil)
+        #expect(move.change?.mtu == 1500 && move.change?.mac?.description == "02:00:00:00:00:07" && move.change?.alias == "" && move.change?.up == true)
         #expect(plan.names(seenBy: .host) == ["eth5"])
     }
 
     @Test func downBeforeRenameOnOldKernels() throws {
         let plan = try outbound(Reports.debian61, inside: inside)
-        #expect(plan.steps.map(\.up) == [false, nil, true])
+        #expect(plan.steps.map { $0.change?.up } == [false, nil, true])
         #expect(plan.keepsHostInvariant)
     }
 
@@ -275,7 +292,7 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         let plan = try outbound(Reports.modern, inside: inside, container: NamespaceContents(names: ["lo", "eth5"]))
         #expect(plan.strategy == .scratchNamespace)
         #expect(plan.steps.map(\.runsIn) == [.container, .scratch, .scratch])
-        #expect(plan.steps[1].name == "eth5")
+        #expect(plan.steps[1].change?.name == "eth5")
         #expect(plan.keepsHostInvariant)
     }
 
@@ -285,7 +302,7 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         let plan = try Planner.plan(PlanRequest(report: Reports.noSingleRequest, device: inside, direction: .out,
                                                 wantedName: "", target: NamespaceContents(names: ["lo"]),
                                                 original: OriginalState(down)))
-        #expect(!plan.steps.contains { $0.up == true })
+        #expect(!plan.steps.contains { $0.change?.up == true })
         let up = try outbound(Reports.noSingleRequest, inside: inside)
         #expect(up.steps.last == Step(in: .host, up: true, purpose: up.steps.last!.purpose))
     }
@@ -304,7 +321,7 @@ let inside = DeviceFacts(name: "net1", index: 7, up: true, mtu: 9000, mac: MACAd
         let plan = try outbound(Reports.modern, inside: inside, forced: .moveThenRename)
         #expect(!plan.keepsHostInvariant)
         #expect(plan.names(seenBy: .host) == ["net1", "eth5"])
-        #expect(plan.steps[1].runsIn == .host && plan.steps[1].name == "eth5")
+        #expect(plan.steps[1].runsIn == .host && plan.steps[1].change?.name == "eth5")
     }
 }
 

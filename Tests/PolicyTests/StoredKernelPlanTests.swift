@@ -100,14 +100,14 @@ struct StoredKernelPlanTests {
     @Test func onA510LikeKernelTheHostNeverKeepsAPodName() throws {
         let plans = try Self.plans(Reports.debian510Like)
         for plan in [plans.inbound, plans.clash] {
-            let off = try #require(plan.steps.firstIndex { $0.removeAltNames == ["enp0s4"] })
+            let off = try #require(plan.steps.firstIndex { $0.altNamesTakenOff == ["enp0s4"] })
             let firstMove = try #require(plan.steps.firstIndex { $0.isMove })
             #expect(off < firstMove && plan.steps[off].runsIn == .host)
         }
         #expect(plans.clash.usesScratch)
-        #expect(!plans.clash.steps.contains { $0.runsIn == .host && $0.moveTo == .container && $0.name != nil },
+        #expect(!plans.clash.steps.contains { $0.runsIn == .host && $0.moveTo == .container && $0.change?.name != nil },
                 "no rename in flight from the host")
-        let back = try #require(plans.outbound.steps.firstIndex { $0.addAltNames == ["enp0s4"] })
+        let back = try #require(plans.outbound.steps.firstIndex { $0.altNamesGivenBack == ["enp0s4"] })
         let home = try #require(plans.outbound.steps.lastIndex { $0.moveTo == .host })
         #expect(back > home && plans.outbound.steps[back].runsIn == .host)
     }

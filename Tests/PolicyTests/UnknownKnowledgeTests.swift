@@ -23,10 +23,10 @@ import Testing
     @Test func inboundIsTheScratchPathWithAltnamesOff() throws {
         let plan = try Self.plan(Self.unknown, .into, device: eth)
         #expect(plan.strategy == .scratchNamespace)
-        #expect(plan.steps.first?.removeAltNames == ["enp3s0"] && plan.steps.first?.runsIn == .host)
+        #expect(plan.steps.first?.altNamesTakenOff == ["enp3s0"] && plan.steps.first?.runsIn == .host)
         #expect(plan.steps.filter(\.isMove).map(\.moveTo) == [.scratch, .container])
-        #expect(plan.steps.allSatisfy { $0.up == nil || !$0.isMove }, "IFF_UP never rides on a move it was not seen to survive")
-        #expect(plan.steps.last?.up == true && plan.steps.last?.runsIn == .container)
+        #expect(plan.steps.allSatisfy { $0.change?.up == nil || !$0.isMove }, "IFF_UP never rides on a move it was not seen to survive")
+        #expect(plan.steps.last?.change?.up == true && plan.steps.last?.runsIn == .container)
         #expect(plan.names(seenBy: .host) == ["eth5"] && plan.keepsHostInvariant)
         #expect(plan.knowledge == .unknown && plan.knowledgeReason?.contains("no throwaway link kind") == true)
         #expect(plan.reasons.first?.contains("no capability report") == true)
@@ -46,11 +46,11 @@ import Testing
         device.altNames = []
         let plan = try Self.plan(Self.unknown, .out, device: device)
         let newlinks = plan.steps.filter { !$0.isAltNameStep }
-        #expect(newlinks.first?.up == false && newlinks.first?.runsIn == .container)
+        #expect(newlinks.first?.change?.up == false && newlinks.first?.runsIn == .container)
         let home = try #require(plan.steps.first { $0.moveTo == .host })
-        #expect(home.mtu == 1500 && home.mac == eth.mac && home.up == nil)
-        #expect(plan.steps.last?.up == true && plan.steps.last?.runsIn == .host)
-        #expect(plan.steps.contains { $0.addAltNames == ["enp3s0"] && $0.runsIn == .host })
+        #expect(home.change?.mtu == 1500 && home.change?.mac == eth.mac && home.change?.up == nil)
+        #expect(plan.steps.last?.change?.up == true && plan.steps.last?.runsIn == .host)
+        #expect(plan.steps.contains { $0.altNamesGivenBack == ["enp3s0"] && $0.runsIn == .host })
         #expect(plan.names(seenBy: .host) == ["eth5"] && plan.knowledge == .unknown)
     }
 
@@ -102,6 +102,6 @@ import Testing
         #expect(AliasRecord.owner("someone's alias for=x") == nil)
         let plan = try Planner.plan(PlanRequest(knowledge: Self.unknown, device: eth, direction: .into, wantedName: "net1",
                                                 target: NamespaceContents(), owner: "0123456789abcdef"))
-        #expect(plan.steps.contains { AliasRecord.owner($0.alias) == "0123456789abcdef" })
+        #expect(plan.steps.contains { AliasRecord.owner($0.change?.alias) == "0123456789abcdef" })
     }
 }

@@ -35,9 +35,9 @@ func fuzzState(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
         guard let plan = try? Planner.plan(PlanRequest(knowledge: knowledge, device: device, direction: .out,
                                                         wantedName: original.name, target: NamespaceContents(),
                                                         original: original)) else { continue }
-        for step in plan.steps {
-            encodeAsSent(LinkRequest.change(index: index, netnsFD: step.moveTo == nil ? nil : 3, name: step.name,
-                                            up: step.up, alias: step.alias, mtu: step.mtu, address: step.mac?.bytes))
+        for case .change(let change) in plan.steps.map(\.request) {
+            encodeAsSent(LinkRequest.change(index: index, netnsFD: change.moveTo == nil ? nil : 3, name: change.name,
+                                            up: change.up, alias: change.alias, mtu: change.mtu, address: change.mac?.bytes))
         }
     }
     // Already in the host (a dying namespace returned it): restoreInHost's single request.
