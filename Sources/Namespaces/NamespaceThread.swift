@@ -34,9 +34,10 @@ enum NamespaceThread {
     /// Switches back and checks that the thread's namespace is the original one again.
     static func returnTo(_ original: NamespaceFile) throws {
         guard lc_setns_net(original.fd) == 0 else { throw NamespaceError.switchBackFailed(.current) }
-        guard let now = try? NamespaceFile.identityOfCurrent(), now == original.identity else {
-            throw NamespaceError.switchBackFailed(nil)
-        }
+        // A stat that fails leaves the thread's namespace unknown: that is a failed switch back too, with its errno.
+        let now: NamespaceFile.Identity
+        do { now = try NamespaceFile.identityOfCurrent() } catch { throw NamespaceError.switchBackFailed((error as? NamespaceError)?.errno) }
+        guard now == original.identity else { throw NamespaceError.switchBackFailed(nil) }
     }
 }
 
