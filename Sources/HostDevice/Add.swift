@@ -18,7 +18,8 @@ struct Add {
         let sysfs = SysfsDevices()
         let (selected, selectors) = try DeviceSelection.select(conf, host: host, sysfs: sysfs)
         guard let link = selected else { throw notFound(selectors, sysfs) }
-        let device = Inspect.facts(link)
+        var device = Inspect.facts(link)
+        device.managedBy = HostManagers(environment: plugin.environment).managing(index: device.index)
         if device.altNames.count > Attachment.altNamesLimit {
             throw CNIError(.invalidConfig, "\(device.name) has \(device.altNames.count) altnames, more than the \(Attachment.altNamesLimit) a record keeps")
         }

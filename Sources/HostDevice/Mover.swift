@@ -204,19 +204,22 @@ final class Mover {
     func restore(_ original: OriginalState, label: String, forced: Strategy? = nil, found: LinkMessage? = nil) throws -> [String] {
         guard let link = try found ?? relocate() else { throw CNIError(.generic, "the device (ifindex \(index)) was not found") }
         let facts = Inspect.facts(link)
+        let running = original.managedBy == nil ? [] : HostManagers.running()
         if location == .host {
-            try restoreInHost(facts, original)
+            try restoreInHost(facts, original, running: running)
             return try altNamesNotGivenBack(original)
         }
         let here = try Inspect.contents(socket(location), excluding: index)
         let hostContents = try Inspect.contents(host)
         var plan = try self.plan(PlanRequest(knowledge: knowledge, device: facts, direction: .out, wantedName: original.name,
-                                             source: here, target: hostContents, original: original, forced: forced))
+                                             source: here, target: hostContents, original: original, forced: forced,
+                                             runningManagers: running))
         if location == .scratch {
             // Already out of the container: the scratch strategy's steps after its move into the scratch
             // namespace, with what it would have taken off in the container taken off here.
             plan = try Planner.plan(PlanRequest(knowledge: knowledge, device: facts, direction: .out, wantedName: original.name,
-                                                source: here, target: hostContents, original: original, forced: .scratchNamespace))
+                                                source: here, target: hostContents, original: original, forced: .scratchNamespace,
+                                                runningManagers: running))
             plan.steps = Self.fromScratch(plan.steps)
         }
         try run(plan, label: label)
@@ -237,14 +240,16 @@ final class Mover {
     /// In the host already (a rollback that never left, or a device a dying namespace returned): name,
     /// state, MTU, MAC, alias, and its own altnames only (the original ones it lacks given back; any
     /// other taken off: a container's name must not stay on it in the host).
-    func restoreInHost(_ facts: DeviceFacts, _ original: OriginalState) throws {
+    /// A device its network manager had is left down for the manager to bring up (HostNetworkManager).
+    func restoreInHost(_ facts: DeviceFacts, _ original: OriginalState, running: Set<HostNetworkManager>) throws {
         let renaming = facts.name != original.name
         if renaming && facts.up && !knowledge.holds(.renameWhileUp) {
             try host.perform(.change(index: index, up: false))
         }
         let foreign = facts.altNames.filter { !original.altNames.contains($0) }
         if !foreign.isEmpty { try takeOff(foreign, host) }
-        try host.perform(.change(index: index, name: renaming ? original.name : nil, up: original.up,
+        let (bringUp, handedTo) = original.upOnReturn(running: running)
+        try host.perform(.change(index: index, name: renaming ? original.name : nil, up: handedTo == nil ? bringUp : nil,
                                  alias: original.alias ?? "", mtu: facts.mtu == original.mtu ? nil : original.mtu,
                                  address: original.mac == facts.mac ? nil : original.mac?.bytes))
         let missing = original.altNames.filter { !facts.altNames.contains($0) }

@@ -17,7 +17,8 @@ public enum PlanPreview {
         guard let link = try Inspect.link(named: device, sourceSocket) else {
             throw CNIError(.invalidConfig, "no link \(device) in the \(out ? "namespace \(netns)" : "host")")
         }
-        let facts = Inspect.facts(link)
+        var facts = Inspect.facts(link)
+        if !out { facts.managedBy = HostManagers(environment: [:]).managing(index: facts.index) }
         var original: OriginalState?
         if out {
             original = AliasRecord.decode(facts.alias)
@@ -28,6 +29,7 @@ public enum PlanPreview {
         return try ScratchFact.plan(PlanRequest(
             knowledge: knowledge, device: facts, direction: out ? .out : .into, wantedName: out ? (original?.name ?? "") : (name ?? device),
             source: try Inspect.contents(sourceSocket, excluding: facts.index), target: try Inspect.contents(targetSocket),
-            original: original, forced: forced), have: false, keep: { _ in })
+            original: original, forced: forced, runningManagers: original?.managedBy == nil ? [] : HostManagers.running()),
+            have: false, keep: { _ in })
     }
 }

@@ -57,7 +57,8 @@ struct Attachment: Equatable {
                               "up": .bool(original.up), "mtu": .number(String(original.mtu)),
                               "mac": original.mac.map { .string($0.description) } ?? .null, "alias": original.alias.map(JSON.string) ?? .null,
                               "altNames": .array(original.altNames.map(JSON.string)),
-                              "kernelpath": kernelpath.map(JSON.string) ?? .null])
+                              "kernelpath": kernelpath.map(JSON.string) ?? .null,
+                              "managedBy": original.managedBy.map { .string($0.rawValue) } ?? .null])
         }
         return .object(["version": .number("1"), "network": .string(network), "containerID": .string(containerID),
                         "ifname": .string(ifname), "netns": netns.map(JSON.string), "phase": .string(phase.rawValue),
@@ -136,6 +137,14 @@ struct Attachment: Equatable {
         let name = try string("name", in: device)!, mac = try string("mac", in: device, optional: true)
         let alias = try string("alias", in: device, optional: true)
         let kernelpath = try string("kernelpath", in: device, optional: true)
+        // Absent in records written before the host's managers were asked: none.
+        var managedBy: HostNetworkManager?
+        if let text = try string("managedBy", in: device, optional: true) {
+            guard let manager = HostNetworkManager(rawValue: text) else {
+                throw StateError("device.managedBy must be one of \(HostNetworkManager.allCases.map(\.rawValue)) or null")
+            }
+            managedBy = manager
+        }
         // Absent in records written before altnames were kept: none.
         var altNames: [String] = []
         if let list = device["altNames"], list != .null {
@@ -164,7 +173,8 @@ struct Attachment: Equatable {
         if let result = json["result"], result != .null, !result.isObject { throw StateError("result must be an object") }
         self.init(network: network, containerID: containerID, ifname: ifname, netns: netns, phase: phase,
                   strategy: strategy, index: index,
-                  original: OriginalState(name: name, up: up, mtu: mtu, mac: mac.flatMap(MACAddress.init), alias: alias, altNames: altNames),
+                  original: OriginalState(name: name, up: up, mtu: mtu, mac: mac.flatMap(MACAddress.init), alias: alias,
+                                          altNames: altNames, managedBy: managedBy),
                   kernelpath: kernelpath, result: json["result"].flatMap { $0 == .null ? nil : $0 }, bootId: bootId,
                   netnsPin: netnsPin)
     }

@@ -4,7 +4,8 @@ import Capabilities
 /// dying namespace (a physical device then returns to the initial namespace under its pod name, or devN
 /// when that is taken: seen with virtio-net NICs on 5.10 and 6.1, Tests/Guest), so a device returned to the
 /// host can be recognised and restored
-/// even when the state file is lost. Text: `linkcaps name=eth5 up=1 mtu=1500 mac=aa:bb:cc:dd:ee:ff for=<16 hex>`.
+/// even when the state file is lost. Text: `linkcaps name=eth5 up=1 mtu=1500 mac=aa:bb:cc:dd:ee:ff for=<16 hex> by=NetworkManager`.
+/// `by` names the host's network manager that had the device (OriginalState.managedBy); absent when none.
 /// `for` names the attachment that put the device where it is (a hash of network, container id and
 /// ifname: HostDevice's `AttachmentIdentity`): a DEL or CHECK of another attachment, handed a namespace
 /// path the kernel reused, leaves the device alone. Records written before it existed have no `for`.
@@ -15,6 +16,7 @@ public enum AliasRecord {
         var text = prefix + "name=\(state.name) up=\(state.up ? 1 : 0) mtu=\(state.mtu)"
         if let mac = state.mac { text += " mac=\(mac)" }
         if let owner { text += " for=\(owner)" }
+        if let manager = state.managedBy { text += " by=\(manager.rawValue)" }
         return text
     }
 
@@ -25,7 +27,8 @@ public enum AliasRecord {
               let mtu = fields["mtu"].flatMap({ UInt32($0) }) else {
             return nil
         }
-        return OriginalState(name: name, up: fields["up"] == "1", mtu: mtu, mac: fields["mac"].flatMap(MACAddress.init))
+        return OriginalState(name: name, up: fields["up"] == "1", mtu: mtu, mac: fields["mac"].flatMap(MACAddress.init),
+                             managedBy: fields["by"].flatMap(HostNetworkManager.init(rawValue:)))
     }
 
     /// The `mac=` of a record that is not a MAC address (hand-edited, or cut short by a driver's alias

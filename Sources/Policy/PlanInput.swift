@@ -13,9 +13,12 @@ public struct DeviceFacts: Codable, Equatable, Sendable {
     public var altNames: [String]
     public var driver: String?
     public var alias: String?
+    /// The host's network manager that has the device under management (read in the host only).
+    public var managedBy: HostNetworkManager?
 
     public init(name: String, index: Int32, up: Bool, mtu: UInt32, mac: MACAddress?, altNames: [String] = [],
-                driver: String? = nil, alias: String? = nil) {
+                driver: String? = nil, alias: String? = nil, managedBy: HostNetworkManager? = nil) {
+        self.managedBy = managedBy
         self.name = name
         self.index = index
         self.up = up
@@ -50,8 +53,13 @@ public struct OriginalState: Codable, Equatable, Sendable {
     public var alias: String?
     /// Its alternative names: given back at DEL where the kernel does not move them (altname.followsMove).
     public var altNames: [String]
+    /// The host's network manager that had the device under management at ADD, if any: it, not DEL,
+    /// brings the device up again (HostNetworkManager).
+    public var managedBy: HostNetworkManager?
 
-    public init(name: String, up: Bool, mtu: UInt32, mac: MACAddress?, alias: String? = nil, altNames: [String] = []) {
+    public init(name: String, up: Bool, mtu: UInt32, mac: MACAddress?, alias: String? = nil, altNames: [String] = [],
+                managedBy: HostNetworkManager? = nil) {
+        self.managedBy = managedBy
         self.name = name
         self.up = up
         self.mtu = mtu
@@ -62,10 +70,10 @@ public struct OriginalState: Codable, Equatable, Sendable {
 
     public init(_ device: DeviceFacts) {
         self.init(name: device.name, up: device.up, mtu: device.mtu, mac: device.mac, alias: device.alias,
-                  altNames: device.altNames)
+                  altNames: device.altNames, managedBy: device.managedBy)
     }
 
-    enum CodingKeys: String, CodingKey { case name, up, mtu, mac, alias, altNames }
+    enum CodingKeys: String, CodingKey { case name, up, mtu, mac, alias, altNames, managedBy }
 
     /// Records written before altnames were kept have none: they decode with an empty list.
     public init(from decoder: Decoder) throws {
@@ -73,7 +81,8 @@ public struct OriginalState: Codable, Equatable, Sendable {
         self.init(name: try container.decode(String.self, forKey: .name), up: try container.decode(Bool.self, forKey: .up),
                   mtu: try container.decode(UInt32.self, forKey: .mtu), mac: try container.decodeIfPresent(MACAddress.self, forKey: .mac),
                   alias: try container.decodeIfPresent(String.self, forKey: .alias),
-                  altNames: try container.decodeIfPresent([String].self, forKey: .altNames) ?? [])
+                  altNames: try container.decodeIfPresent([String].self, forKey: .altNames) ?? [],
+                  managedBy: try container.decodeIfPresent(HostNetworkManager.self, forKey: .managedBy))
     }
 }
 
@@ -92,11 +101,14 @@ public struct PlanRequest: Sendable {
     public var owner: String?
     /// Whether the automatic plan may use a scratch namespace (forced strategies ignore it).
     public var scratch: ScratchNamespaces
+    /// Outbound: the host's network managers running now; one that manages the device brings it up.
+    public var runningManagers: Set<HostNetworkManager>
 
     public init(knowledge: KernelKnowledge, device: DeviceFacts, direction: Direction, wantedName: String,
                 source: NamespaceContents = NamespaceContents(), target: NamespaceContents,
                 original: OriginalState? = nil, forced: Strategy? = nil, owner: String? = nil,
-                scratch: ScratchNamespaces = .available) {
+                scratch: ScratchNamespaces = .available, runningManagers: Set<HostNetworkManager> = []) {
+        self.runningManagers = runningManagers
         self.knowledge = knowledge
         self.scratch = scratch
         self.owner = owner

@@ -152,14 +152,22 @@ public enum Planner {
             strategy = .scratchNamespace
             reasons.append("\(original.name) is taken in the container: rename in a scratch namespace on the way out")
         }
+        // A device the host's network manager had comes home down, for the manager to bring up.
+        let (bringUp, handedTo) = original.upOnReturn(running: r.runningManagers)
+        if let handedTo {
+            reasons.append("\(handedTo.rawValue) manages \(original.name) in the host: it comes home down and \(handedTo.rawValue) "
+                + "brings it up with its own profile (brought home UP, NetworkManager takes it for someone else's configuration)")
+        } else if original.up, let managedBy = original.managedBy {
+            reasons.append("\(managedBy.rawValue) managed \(original.name) at ADD but is not running now: the device is brought up as it was")
+        }
         // MTU, MAC, alias and flags are applied in the target after the move (do_setlink, after __dev_change_net_namespace: docs/experiments.md).
         var restore = LinkChange(moveTo: .host, alias: original.alias ?? "",
-                                 up: upInMove && original.up ? true : nil,
+                                 up: upInMove && bringUp ? true : nil,
                                  mtu: device.mtu == original.mtu ? nil : original.mtu,
                                  mac: original.mac == nil || original.mac == device.mac ? nil : original.mac)
         let restorePurpose = "move to the host and restore MTU, MAC and alias"
         let upStep = Step(in: .host, up: true, purpose: "bring the device back up, as it was")
-        let needsUpStep = original.up && !upInMove
+        let needsUpStep = bringUp && !upInMove
         var plan = Plan(strategy: strategy, direction: .out, forced: r.forced != nil, steps: [], views: [],
                         reasons: reasons, hazards: [], recovery: nil, hostName: original.name)
         let downFirst = device.up && !r.knowledge.holds(.renameWhileUp)
@@ -194,7 +202,7 @@ public enum Planner {
             }
         case .moveThenRename:
             plan.steps = [Step(in: .container, moveTo: .host, purpose: "move under the container's name")]
-            plan.steps.append(Step(in: .host, name: renamed ? original.name : nil, alias: restore.alias, up: original.up ? true : nil,
+            plan.steps.append(Step(in: .host, name: renamed ? original.name : nil, alias: restore.alias, up: bringUp ? true : nil,
                                    mtu: restore.mtu, mac: restore.mac, purpose: "rename and restore in the host"))
             plan.views = [view(.container, [device.name]), view(.host, dedup([device.name, original.name]))]
             plan.hazards.append("the host sees the container's name (\(device.name)) first; the move fails if that name is taken there")
