@@ -50,11 +50,12 @@ let package = Package(
         .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift6),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls", system], swiftSettings: swift6),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift6),
-        // JSON string escapes, shared by the plugin's reader and the report reader's scanner (both avoid Foundation).
+        // The one reader of JSON written by others (a strict RFC 8259 scanner with one set of limits), under the
+        // report reader, the audit's node lists and the plugin's configuration, state and prevResult.
         .target(name: "JSONText", swiftSettings: swift6),
         // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
         // label names); FleetOutput holds the NFD file and its writer.
-        .target(name: "Matrix", dependencies: ["Capabilities", "Policy", "FleetOutput"], swiftSettings: swift6),
+        .target(name: "Matrix", dependencies: ["Capabilities", "JSONText", "Policy", "FleetOutput"], swiftSettings: swift6),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls", system], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",
@@ -99,10 +100,10 @@ let package = Package(
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift6),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift6),
-        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "JSONText", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift6),
-        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "CapabilityCache", "Netlink", "Policy",
+        .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "JSONText", "CapabilityCache", "Netlink", "Policy",
                                                             "Probe", "SystemCalls", system],
                     exclude: ["LibCNIDriver"], swiftSettings: swift6),
     ]

@@ -1,3 +1,5 @@
+import JSONText
+
 /// What the fast readers keep of a report: the fleet audit's group key and states, and the states the
 /// plugin's policy reads. Everything else is checked (`ReportShape`) but not built: decoding a full Report
 /// costs far more than the audit itself, and a fresh plugin process more than its own start-up

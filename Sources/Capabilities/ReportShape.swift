@@ -3,7 +3,9 @@
 /// their values from the Swift enums themselves. `ReportReader` walks a document along this shape, and
 /// every reader of reports goes through it (`Report.decode` before JSONDecoder builds the values, the
 /// audit's and the plugin's lean reads instead of it), so a document is a report or is not one for all of
-/// them alike. `Tests/CapabilitiesTests/ReportReaderTests` holds it against JSONDecoder: for every stored
+/// them alike. `Tests/CapabilitiesTests/ReportShapeAgreementTests` holds it, the Codable types and
+/// schemas/report.schema.json equal member by member (required or optional, type, enumeration values), in
+/// both directions. `Tests/CapabilitiesTests/ReportReaderTests` holds it against JSONDecoder: for every stored
 /// report, the adversarial ones and a mutation of every field of a report that sets every field, both
 /// accept or both refuse, and agree on every value the lean read returns.
 indirect enum ValueShape: Sendable {

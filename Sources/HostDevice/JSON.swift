@@ -1,7 +1,8 @@
 import JSONText
 
 /// A JSON value with object keys kept in order, so that a prevResult or an IPAM result passes through
-/// unchanged. Hand-written (no Foundation): the plugin starts in a few milliseconds.
+/// unchanged: what the plugin reads from others (configuration, prevResult, IPAM result, its state files)
+/// and writes back. Read by JSONText's scanner, the one reader of JSON written by others.
 public enum JSON: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -107,180 +108,51 @@ extension JSON {
 
 // MARK: - Reading
 
-public struct JSONError: Error, CustomStringConvertible, Sendable {
-    public let offset: Int
-    public let reason: String
-    public var description: String { "\(reason) at byte \(offset)" }
-}
-
-/// RFC 8259, strictly: the grammar's numbers only (no `+1`, `.5`, `01`, `1.`), the spec's escapes only (no
-/// `\q`), UTF-8 only, no lone surrogates, no control characters in strings. Where the RFC leaves the
-/// choice to the reader: duplicate keys are refused (readers disagree on which one wins, so a config
-/// could mean one device to libcni and another here), nesting stops at `maximumDepth`, numbers are kept as
-/// written, however long (the plugin never computes with them; the input size is bounded instead).
+/// Read with JSONScanner, so with its grammar and limits (RFC 8259 strictly; nesting at most
+/// `JSONScanner.maxDepth`, numbers at most `JSONScanner.maxNumberLength` bytes, kept as written: the plugin
+/// passes them on and never computes with them). Duplicate keys are refused: readers disagree on which one
+/// wins, so a config could mean one device to libcni and another here.
 extension JSON {
-    public static let maximumDepth = 128
-
-    public static func parse(_ bytes: [UInt8]) throws -> JSON {
-        var parser = Parser(bytes: bytes)
-        parser.skipSpace()
-        let value = try parser.value(depth: 0)
-        parser.skipSpace()
-        guard parser.at == bytes.count else { throw parser.fail("unexpected data after the JSON value") }
-        return value
+    public static func parse(_ bytes: [UInt8]) throws(JSONError) -> JSON {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONError) -> JSON in
+                var scanner = JSONScanner(buffer)
+                let value = try read(&scanner)
+                try scanner.end()
+                return value
+            }
+        }.get()
     }
 
-    public static func parse(_ text: String) throws -> JSON { try parse(Array(text.utf8)) }
+    public static func parse(_ text: String) throws(JSONError) -> JSON { try parse(Array(text.utf8)) }
 
-    struct Parser {
-        let bytes: [UInt8]
-        var at = 0
-
-        func fail(_ reason: String) -> JSONError { JSONError(offset: at, reason: reason) }
-
-        var next: UInt8? { at < bytes.count ? bytes[at] : nil }
-
-        func isDigit(_ byte: UInt8?) -> Bool { byte.map { (0x30...0x39).contains($0) } ?? false }
-
-        mutating func skipSpace() {
-            while let byte = next, byte == 0x20 || byte == 0x0a || byte == 0x0d || byte == 0x09 { at += 1 }
-        }
-
-        mutating func literal(_ word: String, _ value: JSON) throws -> JSON {
-            let w = Array(word.utf8)
-            guard at + w.count <= bytes.count, Array(bytes[at..<at + w.count]) == w else { throw fail("invalid literal") }
-            at += w.count
-            return value
-        }
-
-        mutating func value(depth: Int) throws -> JSON {
-            guard depth < JSON.maximumDepth else { throw fail("nested deeper than \(JSON.maximumDepth) levels") }
-            guard let byte = next else { throw fail("unexpected end of input") }
-            switch byte {
-            case UInt8(ascii: "{"):
-                at += 1
-                var pairs: [(String, JSON)] = []
-                var keys = Set<String>()
-                skipSpace()
-                if next == UInt8(ascii: "}") { at += 1; return .object(pairs) }
-                while true {
-                    skipSpace()
-                    guard next == UInt8(ascii: "\"") else { throw fail("expected a key") }
-                    let keyOffset = at
-                    let key = try string()
-                    guard keys.insert(key).inserted else {
-                        throw JSONError(offset: keyOffset, reason: "duplicate key \(InputCheck.shown(key))")
-                    }
-                    skipSpace()
-                    guard next == UInt8(ascii: ":") else { throw fail("expected ':'") }
-                    at += 1
-                    skipSpace()
-                    pairs.append((key, try value(depth: depth + 1)))
-                    skipSpace()
-                    guard let separator = next else { throw fail("unexpected end of input") }
-                    if separator == UInt8(ascii: ",") { at += 1; continue }
-                    if separator == UInt8(ascii: "}") { at += 1; return .object(pairs) }
-                    throw fail("expected ',' or '}'")
-                }
-            case UInt8(ascii: "["):
-                at += 1
-                var items: [JSON] = []
-                skipSpace()
-                if next == UInt8(ascii: "]") { at += 1; return .array(items) }
-                while true {
-                    skipSpace()
-                    items.append(try value(depth: depth + 1))
-                    skipSpace()
-                    guard let separator = next else { throw fail("unexpected end of input") }
-                    if separator == UInt8(ascii: ",") { at += 1; continue }
-                    if separator == UInt8(ascii: "]") { at += 1; return .array(items) }
-                    throw fail("expected ',' or ']'")
-                }
-            case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): return try literal("true", .bool(true))
-            case UInt8(ascii: "f"): return try literal("false", .bool(false))
-            case UInt8(ascii: "n"): return try literal("null", .null)
-            default: return try number()
-            }
-        }
-
-        /// number = [ "-" ] ( "0" / 1-9 *DIGIT ) [ "." 1*DIGIT ] [ ( "e" / "E" ) [ "-" / "+" ] 1*DIGIT ]
-        mutating func number() throws -> JSON {
-            let start = at
-            if next == UInt8(ascii: "-") { at += 1 }
-            guard isDigit(next) else { at = start; throw fail("invalid value") }
-            if next == UInt8(ascii: "0") { at += 1 } else { while isDigit(next) { at += 1 } }
-            if next == UInt8(ascii: ".") {
-                at += 1
-                guard isDigit(next) else { throw fail("a digit must follow the decimal point") }
-                while isDigit(next) { at += 1 }
-            }
-            if next == UInt8(ascii: "e") || next == UInt8(ascii: "E") {
-                at += 1
-                if next == UInt8(ascii: "+") || next == UInt8(ascii: "-") { at += 1 }
-                guard isDigit(next) else { throw fail("a digit must follow the exponent") }
-                while isDigit(next) { at += 1 }
-            }
-            return .number(String(decoding: bytes[start..<at], as: UTF8.self))
-        }
-
-        mutating func string() throws -> String {
-            let open = at
-            at += 1
-            let start = at
-            var escaped = false
-            while let byte = next {
-                switch byte {
-                case UInt8(ascii: "\""):
-                    let body = bytes[start..<at]
-                    at += 1
-                    guard String(validating: body, as: UTF8.self) != nil else {
-                        throw JSONError(offset: open, reason: "a string is not valid UTF-8")
-                    }
-                    guard escaped else { return String(decoding: body, as: UTF8.self) }
-                    // The escapes were checked while scanning; the shared decoder only translates them.
-                    guard let text = body.withUnsafeBufferPointer({ JSONEscapes.decode($0, strict: true) }) else {
-                        throw JSONError(offset: open, reason: "invalid escape")
-                    }
-                    return text
-                case UInt8(ascii: "\\"):
-                    escaped = true
-                    try escape()
-                case 0..<0x20: throw fail("control character in a string")
-                default: at += 1
-                }
-            }
-            throw fail("unterminated string")
-        }
-
-        /// One escape at `at` (the backslash): \" \\ \/ \b \f \n \r \t or \uXXXX, a high surrogate only
-        /// with its low one.
-        mutating func escape() throws {
-            guard at + 1 < bytes.count else { throw fail("unterminated string") }
-            switch bytes[at + 1] {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                at += 2
-            case UInt8(ascii: "u"):
-                let unit = try hex4(at + 2)
-                if (0xDC00..<0xE000).contains(unit) { throw fail("lone low surrogate") }
-                at += 6
-                if (0xD800..<0xDC00).contains(unit) {
-                    guard at + 1 < bytes.count, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u"),
-                          (0xDC00..<0xE000).contains(try hex4(at + 2)) else { throw fail("lone high surrogate") }
-                    at += 6
-                }
-            default:
-                throw fail("invalid escape \\\(String(decoding: [bytes[at + 1]], as: UTF8.self))")
-            }
-        }
-
-        func hex4(_ offset: Int) throws -> UInt32 {
-            guard offset + 4 <= bytes.count else { throw fail("truncated \\u escape") }
-            guard let value = bytes.withUnsafeBufferPointer({ JSONEscapes.hex4($0, at: offset) }) else {
-                throw fail("invalid \\u escape")
-            }
-            return value
+    /// Recursion is bounded by the scanner's depth limit.
+    static func read(_ scanner: inout JSONScanner) throws(JSONError) -> JSON {
+        switch scanner.peek() {
+        case UInt8(ascii: "{"):
+            var pairs: [(String, JSON)] = []
+            guard try scanner.enterObject() else { return .object(pairs) }
+            var keys = Set<String>()
+            repeat {
+                _ = scanner.peek()
+                let offset = scanner.at
+                let key = scanner.value(try scanner.key())
+                guard keys.insert(key).inserted else { throw JSONError("duplicate key \(InputCheck.shown(key)) at byte \(offset)") }
+                pairs.append((key, try read(&scanner)))
+            } while try scanner.nextMember()
+            return .object(pairs)
+        case UInt8(ascii: "["):
+            var items: [JSON] = []
+            guard try scanner.enterArray() else { return .array(items) }
+            repeat { items.append(try read(&scanner)) } while try scanner.nextElement()
+            return .array(items)
+        case UInt8(ascii: "\""): return .string(scanner.value(try scanner.string()))
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool(try scanner.bool())
+        case UInt8(ascii: "n"):
+            guard scanner.null() else { throw scanner.fail("null") }
+            return .null
+        case let byte? where byte == UInt8(ascii: "-") || (0x30...0x39).contains(byte): return .number(try scanner.numberText())
+        default: throw scanner.fail("value")
         }
     }
 }

@@ -1,7 +1,6 @@
 /// The body of a JSON string (what lies between its quotes) decoded to a Swift string: \n, \", \uXXXX with
-/// surrogate pairs. Shared by the plugin's JSON reader and the report reader's scanner (Capabilities), which
-/// both check escapes while scanning and decode values strictly; the scanner decodes leniently only text cut
-/// at a byte limit for a message (a cut \u escape becomes U+FFFD). An escape the callers would have refused,
+/// surrogate pairs. JSONScanner checks escapes while scanning and decodes values strictly; it decodes
+/// leniently only text cut at a byte limit for a message (a cut \u escape becomes U+FFFD). An escape the callers would have refused,
 /// such as \q, stands for the letter itself.
 public enum JSONEscapes {
     public static func decode(_ raw: UnsafeBufferPointer<UInt8>, strict: Bool) -> String? {

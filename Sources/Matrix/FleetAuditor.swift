@@ -1,4 +1,5 @@
 import Capabilities
+import JSONText
 import Policy
 
 /// Aggregates reports as they are read: per group a fixed set of counters, nothing per host beyond a few

@@ -1,4 +1,5 @@
 import Capabilities
+import JSONText
 import FleetOutput
 
 /// Reads `kubectl get nodes -o json` (a List of Nodes, or a NodeList from the API) for the labels the

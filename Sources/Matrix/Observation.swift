@@ -1,4 +1,5 @@
 import Capabilities
+import JSONText
 
 /// matrix/observations/<release>.json: what one real kernel said, with the identity of the kernel.
 public struct Observation: Codable, Equatable, Sendable {

@@ -1,4 +1,5 @@
 import Capabilities
+import JSONText
 import Foundation
 import TestSupport
 

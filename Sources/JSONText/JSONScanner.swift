@@ -1,22 +1,34 @@
 import Glibc
-import JSONText
 
 /// Why bytes are not the JSON a reader wants; the text names the first problem and where it is.
-public struct JSONScanError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct JSONError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }
 
-/// A strict RFC 8259 walker over raw bytes: callers descend into what they care about and skip the rest,
-/// and every byte is checked on the way — string escapes, control characters, UTF-8, number syntax,
-/// literals — so that what a reader accepts without building it is JSON any decoder would take. Strings are
-/// handed out as byte ranges and turned into Swift strings only when kept. Nesting is bounded (adversarial
-/// "[[[[…" must not exhaust the stack). Shared by the report reader (LeanReport) and the audit's node lists.
+/// The one reader of JSON written by others: the report reader (Capabilities), the audit's node lists
+/// (Matrix) and the plugin's configuration, prevResult, IPAM result and state files (HostDevice's `JSON`
+/// tree is built on it). A strict RFC 8259 walker over raw bytes: callers descend into what they care about
+/// and skip the rest, and every byte is checked on the way — string escapes, control characters, UTF-8,
+/// number syntax, literals — so that what a reader accepts without building it is JSON any decoder would
+/// take. Strings are handed out as byte ranges and turned into Swift strings only when kept.
+///
+/// Where RFC 8259 leaves limits to the reader, one set for every document (docs/design.md, "One JSON
+/// reader"): nesting at most `maxDepth`, a number at most `maxNumberLength` bytes as written. The length of
+/// a document is bounded where it is read, by its source (stdin, a state file, a report, a node list).
+/// Duplicate keys are the caller's to refuse: it knows which keys it compares.
 public struct JSONScanner {
     public typealias Range = (start: Int, end: Int)
 
-    /// Deeper than any document linkcaps reads (a report is six levels deep); JSONDecoder allows 512.
+    /// Ten times as deep as any document linkcaps reads (a report is six levels deep, a CNI prevResult
+    /// five), bounded so that adversarial "[[[[…" cannot exhaust a stack, and what `skipValue` tracks in
+    /// one 64-bit word. JSONDecoder allows 512.
     public static let maxDepth = 64
+
+    /// The longest number, as written: 64 bytes hold any Int64 or Double written in full (Double's 17
+    /// significant digits with sign, point and exponent), and let `number()` hand strtod a terminated
+    /// copy on the stack. Longer is refused, not truncated: no writer linkcaps reads makes one.
+    public static let maxNumberLength = 64
 
     let base: UnsafePointer<UInt8>
     let count: Int
@@ -36,9 +48,9 @@ public struct JSONScanner {
         return UnsafePointer(p)
     }()
 
-    func fail(_ what: StaticString) -> JSONScanError {
-        at >= count ? JSONScanError("truncated JSON (\(what) expected at byte \(at))")
-            : JSONScanError("invalid JSON at byte \(at): \(what) expected")
+    public func fail(_ what: StaticString) -> JSONError {
+        at >= count ? JSONError("truncated JSON (\(what) expected at byte \(at))")
+            : JSONError("invalid JSON at byte \(at): \(what) expected")
     }
 
     @inline(__always)
@@ -58,56 +70,56 @@ public struct JSONScanner {
 
     /// Inlined: compact JSON (what fleets send) needs no whitespace skipping, so the byte is usually right here.
     @inline(__always)
-    mutating func expect(_ byte: UInt8, _ what: StaticString) throws(JSONScanError) {
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws(JSONError) {
         if at < count && base[at] == byte { at += 1; return }
         guard peek() == byte else { throw fail(what) }
         at += 1
     }
 
     /// After the document: only whitespace may follow.
-    public mutating func end() throws(JSONScanError) {
-        guard peek() == nil else { throw JSONScanError("trailing data at byte \(at)") }
+    public mutating func end() throws(JSONError) {
+        guard peek() == nil else { throw JSONError("trailing data at byte \(at)") }
     }
 
     // MARK: containers, step by step
 
     /// Consumes `{`; false when the object is empty (its `}` consumed too).
-    public mutating func enterObject() throws(JSONScanError) -> Bool {
+    public mutating func enterObject() throws(JSONError) -> Bool {
         try expect(UInt8(ascii: "{"), "object")
         return try entered(UInt8(ascii: "}"))
     }
 
     /// Consumes `[`; false when the array is empty (its `]` consumed too).
-    public mutating func enterArray() throws(JSONScanError) -> Bool {
+    public mutating func enterArray() throws(JSONError) -> Bool {
         try expect(UInt8(ascii: "["), "array")
         return try entered(UInt8(ascii: "]"))
     }
 
-    private mutating func entered(_ close: UInt8) throws(JSONScanError) -> Bool {
+    private mutating func entered(_ close: UInt8) throws(JSONError) -> Bool {
         depth += 1
-        guard depth <= Self.maxDepth else { throw JSONScanError("nested too deeply") }
+        guard depth <= Self.maxDepth else { throw JSONError("nested too deeply") }
         if peek() == close { at += 1; depth -= 1; return false }
         return true
     }
 
     /// A member's key and its colon.
-    public mutating func key() throws(JSONScanError) -> Range {
+    public mutating func key() throws(JSONError) -> Range {
         let key = try string()
         try expect(UInt8(ascii: ":"), "':'")
         return key
     }
 
     /// After a member's value: true when another member follows, false at the object's end.
-    public mutating func nextMember() throws(JSONScanError) -> Bool {
+    public mutating func nextMember() throws(JSONError) -> Bool {
         try next(UInt8(ascii: "}"), "',' or '}'")
     }
 
     /// After an element: true when another element follows, false at the array's end.
-    public mutating func nextElement() throws(JSONScanError) -> Bool {
+    public mutating func nextElement() throws(JSONError) -> Bool {
         try next(UInt8(ascii: "]"), "',' or ']'")
     }
 
-    private mutating func next(_ close: UInt8, _ what: StaticString) throws(JSONScanError) -> Bool {
+    private mutating func next(_ close: UInt8, _ what: StaticString) throws(JSONError) -> Bool {
         switch peek() {
         case UInt8(ascii: ","): at += 1; return true
         case close: at += 1; depth -= 1; return false
@@ -133,7 +145,7 @@ public struct JSONScanner {
     /// in pairs), valid UTF-8. Most of a report's bytes are inside strings, so they are scanned eight at a
     /// time for anything but plain ASCII (SWAR, little-endian loads: the lowest flagged byte of
     /// `(v - 0x01…) & ~v & 0x80…` is the first zero byte of v; `(v - 0x20…) & ~v` flags bytes below 0x20).
-    public mutating func string() throws(JSONScanError) -> Range {
+    public mutating func string() throws(JSONError) -> Range {
         try expect(UInt8(ascii: "\""), "string")
         let start = at
         var i = at
@@ -160,7 +172,7 @@ public struct JSONScanner {
                 i = try escape(at: i)
             case 0x00..<0x20:
                 at = i
-                throw JSONScanError("invalid JSON at byte \(i): control character in a string")
+                throw JSONError("invalid JSON at byte \(i): control character in a string")
             case 0x80...:
                 i = try utf8Sequence(at: i)
             default:
@@ -170,27 +182,27 @@ public struct JSONScanner {
     }
 
     /// Checks the escape at `i` (a backslash); returns the index after it.
-    private mutating func escape(at i: Int) throws(JSONScanError) -> Int {
+    private mutating func escape(at i: Int) throws(JSONError) -> Int {
         guard i + 1 < count else { at = count; throw fail("escape") }
         switch base[i + 1] {
         case 0x22, 0x5C, 0x2F, UInt8(ascii: "b"), UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
             return i + 2
         case UInt8(ascii: "u"):
-            guard let unit = hex4(at: i + 2) else { at = i; throw JSONScanError("invalid JSON at byte \(i): bad \\u escape") }
+            guard let unit = hex4(at: i + 2) else { at = i; throw JSONError("invalid JSON at byte \(i): bad \\u escape") }
             if (0xDC00..<0xE000).contains(unit) {
                 at = i
-                throw JSONScanError("invalid JSON at byte \(i): unpaired surrogate")
+                throw JSONError("invalid JSON at byte \(i): unpaired surrogate")
             }
             guard (0xD800..<0xDC00).contains(unit) else { return i + 6 }
             guard i + 7 < count, base[i + 6] == 0x5C, base[i + 7] == UInt8(ascii: "u"), let low = hex4(at: i + 8),
                   (0xDC00..<0xE000).contains(low) else {
                 at = i
-                throw JSONScanError("invalid JSON at byte \(i): unpaired surrogate")
+                throw JSONError("invalid JSON at byte \(i): unpaired surrogate")
             }
             return i + 12
         default:
             at = i
-            throw JSONScanError("invalid JSON at byte \(i): unknown escape")
+            throw JSONError("invalid JSON at byte \(i): unknown escape")
         }
     }
 
@@ -200,7 +212,7 @@ public struct JSONScanner {
 
     /// Checks the UTF-8 sequence starting at `i` (a byte ≥ 0x80): no overlong forms, no surrogates, nothing
     /// past U+10FFFF. Returns the index after it.
-    private mutating func utf8Sequence(at i: Int) throws(JSONScanError) -> Int {
+    private mutating func utf8Sequence(at i: Int) throws(JSONError) -> Int {
         let lead = base[i]
         let length: Int, low: UInt8, high: UInt8  // the allowed range of the second byte
         switch lead {
@@ -211,15 +223,15 @@ public struct JSONScanner {
         case 0xF0: (length, low, high) = (4, 0x90, 0xBF)
         case 0xF1...0xF3: (length, low, high) = (4, 0x80, 0xBF)
         case 0xF4: (length, low, high) = (4, 0x80, 0x8F)
-        default: at = i; throw JSONScanError("invalid JSON at byte \(i): not UTF-8")
+        default: at = i; throw JSONError("invalid JSON at byte \(i): not UTF-8")
         }
         guard i + length <= count, base[i + 1] >= low, base[i + 1] <= high else {
             at = i
-            throw JSONScanError("invalid JSON at byte \(i): not UTF-8")
+            throw JSONError("invalid JSON at byte \(i): not UTF-8")
         }
         for j in (i + 2)..<(i + length) where base[j] & 0xC0 != 0x80 {
             at = i
-            throw JSONScanError("invalid JSON at byte \(i): not UTF-8")
+            throw JSONError("invalid JSON at byte \(i): not UTF-8")
         }
         return i + length
     }
@@ -232,7 +244,7 @@ public struct JSONScanner {
         return true
     }
 
-    public mutating func bool() throws(JSONScanError) -> Bool {
+    public mutating func bool() throws(JSONError) -> Bool {
         switch peek() {
         case UInt8(ascii: "t"): try literal("true"); return true
         case UInt8(ascii: "f"): try literal("false"); return false
@@ -241,19 +253,19 @@ public struct JSONScanner {
     }
 
     /// An integer written as one (no fraction or exponent), within `range`.
-    public mutating func integer(in range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) throws(JSONScanError) -> Int {
+    public mutating func integer(in range: ClosedRange<Int> = -1_000_000_000...1_000_000_000) throws(JSONError) -> Int {
         _ = peek()
         let start = at
         let negative = at < count && base[at] == UInt8(ascii: "-")
         if negative { at += 1 }
         var value = 0, digits = 0
         while at < count, base[at] >= 0x30, base[at] <= 0x39 {
-            if digits == 1 && value == 0 { throw JSONScanError("invalid JSON at byte \(start): leading zero") }
+            if digits == 1 && value == 0 { throw JSONError("invalid JSON at byte \(start): leading zero") }
             value = value * 10 + Int(base[at] - 0x30)
             at += 1
             digits += 1
             guard value <= Swift.max(range.upperBound, -range.lowerBound) else {
-                throw JSONScanError("integer out of range at byte \(start)")
+                throw JSONError("integer out of range at byte \(start)")
             }
         }
         guard digits > 0 else { throw fail("integer") }
@@ -261,43 +273,54 @@ public struct JSONScanner {
             throw fail("integer")
         }
         let result = negative ? -value : value
-        guard range.contains(result) else { throw JSONScanError("integer out of range at byte \(start)") }
+        guard range.contains(result) else { throw JSONError("integer out of range at byte \(start)") }
         return result
     }
 
     /// A number (RFC 8259 grammar) whose value is finite as a Double.
-    public mutating func number() throws(JSONScanError) -> Double {
-        _ = peek()
-        let start = at
-        try numberSyntax()
-        let length = at - start
-        // strtod needs a terminated string; a number this long is not one linkcaps writes.
-        guard length < 64 else { throw JSONScanError("number too long at byte \(start)") }
-        var text = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+    public mutating func number() throws(JSONError) -> Double {
+        let range = try numberRange()
+        // strtod needs a terminated string: the longest number and a zero byte, on the stack.
+        var text = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
         let value = withUnsafeMutableBytes(of: &text) { buffer -> Double in
-            buffer.baseAddress!.copyMemory(from: base + start, byteCount: length)
+            buffer.baseAddress!.copyMemory(from: base + range.start, byteCount: range.end - range.start)
             return strtod(buffer.baseAddress!.assumingMemoryBound(to: CChar.self), nil)
         }
-        guard value.isFinite else { throw JSONScanError("number out of range at byte \(start)") }
+        guard value.isFinite else { throw JSONError("number out of range at byte \(range.start)") }
         return value
     }
 
     /// A number whose value is finite as a Double, without building it: only an exponent can take it past
-    /// Double's range (a number is at most 64 bytes here).
-    public mutating func finiteNumber() throws(JSONScanError) {
+    /// Double's range.
+    public mutating func finiteNumber() throws(JSONError) {
         _ = peek()
         let start = at
         guard try numberSyntax() else {
-            guard at - start < 64 else { throw JSONScanError("number too long at byte \(start)") }
+            guard at - start <= Self.maxNumberLength else { throw JSONError("number too long at byte \(start)") }
             return
         }
         at = start
         _ = try number()
     }
 
+    /// A number exactly as written (for readers that pass numbers on rather than compute with them).
+    public mutating func numberText() throws(JSONError) -> String {
+        let range = try numberRange()
+        return String(decoding: UnsafeBufferPointer(start: base + range.start, count: range.end - range.start), as: UTF8.self)
+    }
+
+    /// The bytes of a number, checked against the grammar and `maxNumberLength`.
+    mutating func numberRange() throws(JSONError) -> Range {
+        _ = peek()
+        let start = at
+        try numberSyntax()
+        guard at - start <= Self.maxNumberLength else { throw JSONError("number too long at byte \(start)") }
+        return (start, at)
+    }
+
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`; true when it has an exponent.
     @discardableResult
-    mutating func numberSyntax() throws(JSONScanError) -> Bool {
+    mutating func numberSyntax() throws(JSONError) -> Bool {
         if at < count, base[at] == UInt8(ascii: "-") { at += 1 }
         guard at < count, isDigit(base[at]) else { throw fail("number") }
         if base[at] == 0x30 {
@@ -307,13 +330,13 @@ public struct JSONScanner {
         }
         if at < count, base[at] == UInt8(ascii: ".") {
             at += 1
-            guard at < count, isDigit(base[at]) else { throw fail("digit") }
+            guard at < count, isDigit(base[at]) else { throw fail("digit after the decimal point") }
             while at < count, isDigit(base[at]) { at += 1 }
         }
         if at < count, base[at] == UInt8(ascii: "e") || base[at] == UInt8(ascii: "E") {
             at += 1
             if at < count, base[at] == UInt8(ascii: "+") || base[at] == UInt8(ascii: "-") { at += 1 }
-            guard at < count, isDigit(base[at]) else { throw fail("digit") }
+            guard at < count, isDigit(base[at]) else { throw fail("digit of the exponent") }
             while at < count, isDigit(base[at]) { at += 1 }
             return true
         }
@@ -325,7 +348,7 @@ public struct JSONScanner {
 
     /// Skips any value, checking its syntax. Iterative, with the open containers as bits of a word
     /// (1 = object), because unknown members can be deep and recursion costs calls.
-    public mutating func skipValue() throws(JSONScanError) {
+    public mutating func skipValue() throws(JSONError) {
         var stack: UInt64 = 0
         var level = 0
         value: while true {
@@ -337,7 +360,7 @@ public struct JSONScanner {
                 if peek() == (isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
                     at += 1
                 } else {
-                    guard depth + level < Self.maxDepth else { throw JSONScanError("nested too deeply") }
+                    guard depth + level < Self.maxDepth else { throw JSONError("nested too deeply") }
                     stack = stack << 1 | (isObject ? 1 : 0)
                     level += 1
                     if isObject { _ = try key() }
@@ -373,7 +396,7 @@ public struct JSONScanner {
         }
     }
 
-    mutating func literal(_ word: StaticString) throws(JSONScanError) {
+    mutating func literal(_ word: StaticString) throws(JSONError) {
         let length = word.utf8CodeUnitCount
         guard at + length <= count, memcmp(base + at, word.utf8Start, length) == 0 else { throw fail(word) }
         at += length
