@@ -76,9 +76,10 @@ let package = Package(
         .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls", system], swiftSettings: swift6),
         .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
                           path: "Benchmarks/linkcaps-bench", swiftSettings: swift6),
-        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls"],
+        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls",
+                                                             "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe"],
+        .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe", "TestSupport"],
                     swiftSettings: swift6),
 
         .executableTarget(
@@ -91,18 +92,23 @@ let package = Package(
 
         // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", system, "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", system, "TestSupport"],
+                    swiftSettings: swift6),
+        .testTarget(name: "NamespacesTests", dependencies: ["Namespaces", "Netlink", "CShims", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
+        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps",
+                                                         "TestSupport"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift6),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift6),
         .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift6),
         .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "CapabilityCache", "Netlink", "Policy",
-                                                            "Probe", "SystemCalls", system],
+                                                            "Probe", "SystemCalls", system, "TestSupport"],
                     exclude: ["LibCNIDriver"], swiftSettings: swift6),
     ]
 )
