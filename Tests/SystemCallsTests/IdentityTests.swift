@@ -25,15 +25,6 @@ import TestSupport
         if TestEnvironment.isRoot && Privilege.inInitialUserNamespace { #expect(Privilege.isPrivileged) }
     }
 
-    /// In the initial user namespace exactly when ours is PID 1's (as root can see; others skip).
-    @Test(.enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
-    func initialUserNamespaceIsPID1s() throws {
-        let ours = try Subprocess.run(["readlink", "/proc/self/ns/user"]).stdout
-        let first = try Subprocess.run(["readlink", "/proc/1/ns/user"]).stdout
-        #expect(!ours.isEmpty && !first.isEmpty)
-        #expect(Privilege.inInitialUserNamespace == (ours == first))
-    }
-
     @Test func fnv1aMatchesTheReferenceVectors() {
         // From the FNV reference (draft-eastlake-fnv): FNV-1a 64 of "" and of "a".
         #expect(FNV1a.hex("") == "cbf29ce484222325")

@@ -24,12 +24,21 @@ import Testing
         defer { close(ends[0]); close(ends[1]) }
 
         let attempts = Attempts()
+        // The test runner's worker threads block signals; this one takes SIGUSR1 for the length of the test.
+        var unblocked = sigset_t(), previousMask = sigset_t()
+        sigemptyset(&unblocked)
+        sigaddset(&unblocked, SIGUSR1)
+        #expect(pthread_sigmask(SIG_UNBLOCK, &unblocked, &previousMask) == 0)
+        defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
         let reader = pthread_self()
         let writeEnd = ends[1]
-        // Signals the reader until it has been interrupted twice, then gives it its byte.
+        // Signals the reader until it has been interrupted twice (or ten seconds passed: then the count below
+        // fails), then gives it its byte.
         let interrupter = Thread {
-            while attempts.count.load(ordering: .sequentiallyConsistent) < 3 {
+            var sent = 0
+            while attempts.count.load(ordering: .sequentiallyConsistent) < 3 && sent < 2000 {
                 pthread_kill(reader, SIGUSR1)
+                sent += 1
                 usleep(5_000)
             }
             var byte: UInt8 = 0x2A
