@@ -9,7 +9,7 @@ BIN          := .build/release
 # (Debian's host-device 1.1.1, and libcni built from Debian's sources to drive the plugin like a runtime;
 # podman with runc and a static busybox as a real runtime, Tests/Podman; containerd's ctr, Tests/Containerd).
 DEB_BUILD     = libmnl-dev libkmod-dev pkg-config
-DEB_TEST      = iproute2 kmod jq python3 util-linux containernetworking-plugins golang-go golang-github-appc-cni-dev \
+DEB_TEST      = iproute2 kmod jq python3 util-linux bats containernetworking-plugins golang-go golang-github-appc-cni-dev \
                 python3-jsonschema python3-pip dpkg-dev podman runc busybox-static containerd
 DEB_BENCH     = hyperfine gcc
 DEB_OBSERVE   = qemu-system-x86 busybox-static kmod cpio iproute2 jq

@@ -1,7 +1,5 @@
 // swift-tools-version:6.0
-// The layers, bottom to top: C bridges, SystemCalls → Netlink, Namespaces → Capabilities (the vocabulary and the
-// report format) → Probe, KernelFacts → cache, policy, fleet output, matrix → the plugin → the two executables.
-// No target depends on one above it, and each lists what its files import.
+// The targets and the one-way flow between them: docs/design.md. Each target lists exactly what its files import.
 import PackageDescription
 
 // Swift 6 language mode: complete data-race checking.
@@ -20,7 +18,6 @@ let package = Package(
         .library(name: "Capabilities", targets: ["Capabilities"]),
         .library(name: "Probe", targets: ["Probe"]),
         .library(name: "Policy", targets: ["Policy"]),
-        // facts issue: kernel/driver facts (links libkmod) and the per-boot cache (must not).
         .library(name: "KernelFacts", targets: ["KernelFacts"]),
         .library(name: "CapabilityCache", targets: ["CapabilityCache"]),
         .library(name: "Matrix", targets: ["Matrix", "FleetOutput"]),
@@ -39,22 +36,15 @@ let package = Package(
         .systemLibrary(name: "CKmod", providers: [.apt(["libkmod-dev"])]),
         .target(name: "CShims", dependencies: ["CMnl"]),
 
-        // swift-system's Errno and FileDescriptor with what they lack (errno names, whole reads, the one EINTR
-        // retry for calls swift-system does not wrap), privilege and the system's identity: the one place
-        // system calls are wrapped (CSystemCalls: capget, which glibc gives Swift no prototype for).
         .target(name: "CSystemCalls"),
         .target(name: "SystemCalls", dependencies: ["CSystemCalls", system], swiftSettings: swift6),
         .target(name: "Netlink", dependencies: ["SystemCalls", system, "CShims", "CMnl"], swiftSettings: swift6),
         .target(name: "Namespaces", dependencies: ["CShims", "Netlink", "SystemCalls", system], swiftSettings: swift6),
-        // The vocabulary and the report format, with its one reader (strict JSON walked along Report's shape).
         .target(name: "Capabilities", dependencies: ["JSONText"], swiftSettings: swift6),
         .target(name: "Probe", dependencies: ["Netlink", "Namespaces", "Capabilities", "SystemCalls", system], swiftSettings: swift6),
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift6),
-        // The one reader of JSON written by others (a strict RFC 8259 scanner with one set of limits), under the
-        // report reader, the audit's node lists and the plugin's configuration, state and prevResult.
+        // The one reader of JSON written by others, under the report reader, node lists and the plugin's input.
         .target(name: "JSONText", swiftSettings: swift6),
-        // Matrix is pure (catalogue, observations, audit, renderers, node lists read back through FleetOutput's
-        // label names); FleetOutput holds the NFD file and its writer.
         .target(name: "Matrix", dependencies: ["Capabilities", "JSONText", "Policy", "FleetOutput"], swiftSettings: swift6),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls", system], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
@@ -70,16 +60,17 @@ let package = Package(
                           linkerSettings: [.unsafeFlags(["-L", Context.packageDirectory + "/Sources/linkcaps-host-device/link",
                                                          "-Xlinker", "--no-export-dynamic"], .when(configuration: .release))]),
 
-        // facts issue: KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
+        // KernelFacts links libkmod; CapabilityCache must not (the CNI plugin links it).
         .target(name: "CKmodShims", dependencies: ["CKmod"]),
         .target(name: "KernelFacts", dependencies: ["CKmod", "CKmodShims", "CShims", "Capabilities", "Namespaces", "SystemCalls", system],
                 swiftSettings: swift6),
         .target(name: "CapabilityCache", dependencies: ["Probe", "Capabilities", "SystemCalls", system], swiftSettings: swift6),
         .executableTarget(name: "linkcaps-bench", dependencies: ["CapabilityCache", "Capabilities"],
                           path: "Benchmarks/linkcaps-bench", swiftSettings: swift6),
-        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls"],
+        .testTarget(name: "KernelFactsTests", dependencies: ["KernelFacts", "Capabilities", "Namespaces", "Netlink", "Probe", "SystemCalls",
+                                                             "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe"],
+        .testTarget(name: "CapabilityCacheTests", dependencies: ["CapabilityCache", "Capabilities", "Probe", "TestSupport"],
                     swiftSettings: swift6),
 
         .executableTarget(
@@ -90,21 +81,26 @@ let package = Package(
             ],
             swiftSettings: swift6),
 
-        // Test helpers shared by the suites: environment (root? repository path), subprocesses, the built CLI.
+        // Shared by the test targets, which cannot depend on one another: a regular target, so `swift build` builds
+        // it in every configuration, and it imports no Testing (`swift build -c release` failed on that).
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+        .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", system, "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
+        .testTarget(name: "NamespacesTests", dependencies: ["Namespaces", "Netlink", "CShims", "SystemCalls", system, "TestSupport"],
+                    swiftSettings: swift6),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
-        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps"],
+        .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps",
+                                                         "TestSupport"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift6),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift6),
         .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "JSONText", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift6),
         .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "JSONText", "CapabilityCache", "Netlink", "Policy",
-                                                            "Probe", "SystemCalls", system],
+                                                            "Probe", "SystemCalls", system, "TestSupport"],
                     exclude: ["LibCNIDriver"], swiftSettings: swift6),
     ]
 )

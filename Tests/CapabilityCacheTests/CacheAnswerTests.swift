@@ -3,6 +3,7 @@ import Capabilities
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// `skipped` is an answer about the kernel and is reused; the wait for another prober is bounded; a cache
 /// that cannot be used costs a probe, never the answer.
@@ -66,7 +67,7 @@ struct CacheAnswerTests {
 
 /// A cache directory on a read-only or full file system, or owned by someone else: real mounts and
 /// owners, as root. The answer comes from a probe, with the reason (the errno by name); nothing is left.
-@Suite(.serialized, .enabled(if: isRoot, "needs root: tmpfs mounts and a directory owned by another user"))
+@Suite(.serialized, .enabled(if: TestEnvironment.isRoot, "needs root: tmpfs mounts and a directory owned by another user"))
 struct UnusableCacheTests {
     /// A tmpfs mounted at <tmp>/mnt with `options`, prepared by `prepare` (run while it is writable).
     func withMount(_ options: String, prepare: (String) throws -> Void = { _ in }, remountReadOnly: Bool = false,

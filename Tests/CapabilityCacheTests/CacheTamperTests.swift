@@ -3,6 +3,7 @@ import Capabilities
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// A cache file that cannot be trusted is ignored and replaced, never believed and never a crash.
 struct CacheTamperTests {
@@ -49,7 +50,7 @@ struct CacheTamperTests {
         try expectReplaced("mode \(String(mode, radix: 8))") { #expect(chmod($0, mode_t(mode)) == 0) }
     }
 
-    @Test(.enabled(if: isRoot, "needs root to give the cache file to another user (chown)"))
+    @Test(.enabled(if: TestEnvironment.isRoot, "needs root to give the cache file to another user (chown)"))
     func ownedBySomeoneElse() throws {
         try expectReplaced("owned by nobody") { #expect(chown($0, 65534, 65534) == 0) }
     }

@@ -58,4 +58,3 @@ func cacheFiles(in directory: TemporaryDirectory) -> [String] {
     return names.filter { $0.hasSuffix(".json") }.sorted().map { directory.cache + "/" + $0 }
 }
 
-var isRoot: Bool { geteuid() == 0 }

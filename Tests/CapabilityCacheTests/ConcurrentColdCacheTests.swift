@@ -2,6 +2,7 @@ import Capabilities
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// 64 `linkcaps probe --json` processes started together on a cold cache: exactly one probe runs (the
 /// probe counter has one line) and all 64 print the same probe id. Runs the real binary, so the real
@@ -20,7 +21,7 @@ struct ConcurrentColdCacheTests {
         return access(candidate, X_OK) == 0 ? candidate : nil
     }
 
-    @Test(.enabled(if: isRoot, "needs root: 64 real probes share one cache (CI is root)"))
+    @Test(.enabled(if: TestEnvironment.isRoot, "needs root: 64 real probes share one cache (CI is root)"))
     func sixtyFourColdCallersCauseOneProbe() throws {
         let binary = try #require(Self.linkcapsBinary, "linkcaps not built next to the tests: run `swift build` first")
         let directory = TemporaryDirectory()

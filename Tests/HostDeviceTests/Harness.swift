@@ -3,10 +3,11 @@ import Glibc
 import Netlink
 import Synchronization
 import Testing
+import TestSupport
 
 /// All privileged suites, one at a time: they share the state dir (and its probed report) and compare
 /// link tables, so they must not overlap. Without root every test in them is reported skipped, with why.
-@Suite(.serialized, .enabled(if: geteuid() == 0, "needs root: real veth links and network namespaces; CI runs as root"))
+@Suite(.serialized, .enabled(if: TestEnvironment.isRoot, "needs root: real veth links and network namespaces; CI runs as root"))
 enum Privileged {}
 
 /// The package root, from this file's path.
@@ -24,18 +25,7 @@ struct HarnessFailure: Error, CustomStringConvertible {
 
 /// Runs a shell command; status -1 (with the reason as output) when /bin/sh could not be started.
 @discardableResult
-func sh(_ command: String) -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", command]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    do { try process.run() } catch { return (-1, "cannot run /bin/sh: \(error)") }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-}
+func sh(_ command: String) -> (status: Int32, output: String) { Subprocess.shell(command) }
 
 /// A shell command that must succeed for the test to go on.
 func must(_ command: String) throws {
@@ -111,33 +101,13 @@ func conf(_ device: String, version: String = "1.0.0", extra: String = "") -> St
 
 func plugin(_ command: String, _ config: String, netns: String?, ifname: String = "net1", container: String = "c1",
             binary: String = pluginPath, env extra: [String: String] = [:]) -> PluginRun {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: binary)
-    process.environment = pluginEnvironment(command, netns: netns, ifname: ifname, container: container).merging(extra) { $1 }
-    let input = Pipe(), output = Pipe(), errors = Pipe()
-    process.standardInput = input
-    process.standardOutput = output
-    process.standardError = errors
-    do { try process.run() } catch { return PluginRun(status: -1, stdout: "", stderr: "cannot run \(binary): \(error)") }
-    // Written from another thread: a config larger than a pipe holds must not block us while the plugin
-    // waits for us to read what it says.
-    let done = DispatchGroup()
-    DispatchQueue.global().async(group: done) {
-        try? input.fileHandleForWriting.write(contentsOf: Data(config.utf8))
-        try? input.fileHandleForWriting.close()
+    let environment = pluginEnvironment(command, netns: netns, ifname: ifname, container: container).merging(extra) { $1 }
+    let run: Subprocess
+    do { run = try Subprocess.run([binary], environment: environment, stdin: Array(config.utf8)) } catch {
+        return PluginRun(status: -1, stdout: "", stderr: "cannot run \(binary): \(error)")
     }
-    let stderrData = Collected()
-    DispatchQueue.global().async(group: done) { stderrData.data = errors.fileHandleForReading.readDataToEndOfFile() }
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    done.wait()
-    return PluginRun(status: process.terminationStatus, stdout: String(decoding: data, as: UTF8.self),
-                     stderr: String(decoding: stderrData.data, as: UTF8.self),
-                     crashed: process.terminationReason == .uncaughtSignal)
+    return PluginRun(status: run.status, stdout: run.stdout, stderr: run.stderr, crashed: run.crashed)
 }
-
-/// Bytes read on another thread (handed over after the DispatchGroup's wait).
-final class Collected: @unchecked Sendable { var data = Data() }
 
 /// The CNI variables of one run, with the test's state and cache directories.
 func pluginEnvironment(_ command: String, netns: String?, ifname: String = "net1", container: String = "c1") -> [String: String] {

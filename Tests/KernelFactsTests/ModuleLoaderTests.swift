@@ -1,6 +1,7 @@
 import Foundation
 import KernelFacts
 import Testing
+import TestSupport
 
 /// What --load-modules asks libkmod to do, seen through libkmod's own dry run over the committed Debian
 /// module trees (Fixtures/modules), and checked against kmod's modprobe doing the same dry run: the options
@@ -14,14 +15,8 @@ struct ModuleLoaderTests {
         guard let modprobe = ["/usr/sbin/modprobe", "/sbin/modprobe", "/usr/bin/modprobe"]
             .first(where: FileManager.default.isExecutableFile(atPath:)) else { return nil }
         let root = FixtureModulesTests.tree(release).components(separatedBy: "/lib/modules/").first!
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: modprobe)
-        process.arguments = ["-n", "-v", "-d", root, "-S", release, name] + options.split(separator: " ").map(String.init)
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try Subprocess.run([modprobe, "-n", "-v", "-d", root, "-S", release, name]
+                                      + options.split(separator: " ").map(String.init)).stdout
         let line = text.split(separator: "\n").first { $0.hasPrefix("insmod ") && $0.contains("/\(name).ko") } ?? ""
         return line.split(separator: " ").dropFirst(2).map { $0 }
     }

@@ -1,11 +1,13 @@
+import Foundation
 import Capabilities
 import Matrix
-import XCTest
+import Testing
+import TestSupport
 
 /// What a fleet sends when things go wrong, as the audit sees it: each case is counted as malformed and
 /// named, or read safely. Whether bytes are a report at all is ReportReader's decision, held against
 /// JSONDecoder in Tests/CapabilitiesTests; here, what the audit makes of it.
-final class AdversarialReportTests: XCTestCase {
+struct AdversarialReportTests {
     /// This machine's real report, and its kernel release.
     static let release = Support.hostObservation.release
     static let real: String = {
@@ -26,32 +28,31 @@ final class AdversarialReportTests: XCTestCase {
 
     func reason(_ text: String) -> String? { audit([text]).malformed.first?.reason }
 
-    func testRealReportMatchesFullDecode() throws {
+    @Test func realReportMatchesFullDecode() throws {
         let lean = try Array(Self.real.utf8).withUnsafeBytes { try ReportReader.lean($0) }
         let full = try Report.decode(Data(Self.real.utf8))
-        XCTAssertEqual(lean.release, full.kernel.release)
-        XCTAssertEqual(lean.bootID, full.bootId)
-        XCTAssertEqual(lean.states, CapabilityID.allCases.map { full.state($0) })
-        XCTAssertEqual(lean.unknownCapabilities, [])
+        #expect(lean.release == full.kernel.release)
+        #expect(lean.bootID == full.bootId)
+        #expect(lean.states == CapabilityID.allCases.map { full.state($0) })
+        #expect(lean.unknownCapabilities == [])
     }
 
-    func testMalformedReportsAreCountedAndNamed() {
+    @Test func malformedReportsAreCountedAndNamed() {
         let audit = audit([Self.real, String(Self.real.dropLast(5)), "not json",
                            Self.real.replacingOccurrences(of: "\"schemaVersion\":1", with: "\"schemaVersion\":2")])
-        XCTAssertEqual(audit.reports, 4)
-        XCTAssertEqual(audit.hosts, 1)
-        XCTAssertEqual(audit.malformedCount, 3)
-        XCTAssertEqual(audit.malformed.map(\.source), ["line 2", "line 3", "line 4"])
-        XCTAssertEqual(audit.malformed.last?.reason, "schema version 2 is not supported (this tool reads 1)")
+        #expect(audit.reports == 4)
+        #expect(audit.hosts == 1)
+        #expect(audit.malformedCount == 3)
+        #expect(audit.malformed.map(\.source) == ["line 2", "line 3", "line 4"])
+        #expect(audit.malformed.last?.reason == "schema version 2 is not supported (this tool reads 1)")
     }
 
-    func testHugeStrings() {
+    @Test func hugeStrings() {
         let huge = String(repeating: "x", count: 300)
-        XCTAssertEqual(reason(Self.real.replacingOccurrences(of: Self.release, with: huge)),
-                       "kernel.release: longer than 256 bytes")
+        #expect(reason(Self.real.replacingOccurrences(of: Self.release, with: huge)) == "kernel.release: longer than 256 bytes")
         // Huge strings the audit does not keep are only checked and skipped.
         let summary = String(repeating: "y", count: 500_000)
-        XCTAssertNil(reason(Self.real.replacingOccurrences(of: "renamed while UP", with: summary)))
+        #expect(reason(Self.real.replacingOccurrences(of: "renamed while UP", with: summary)) == nil)
     }
 
     /// A capability result with every member the format requires.
@@ -60,20 +61,20 @@ final class AdversarialReportTests: XCTestCase {
     /// Found by the report fuzz target: JSONDecoder keeps the first of two equal members and the audit's reader
     /// kept the last, so one report said "unsupported" to `linkcaps plan --report` and "supported" to the
     /// audit. A member given twice is malformed for the audit and for Report.decode alike.
-    func testAMemberGivenTwiceIsMalformed() throws {
+    @Test func aMemberGivenTwiceIsMalformed() throws {
         // Given once, the result below is read (so the cases with it twice fail for that alone).
-        XCTAssertNil(reason(Self.real.replacingOccurrences(of: "\"capabilities\":{",
-                                                        with: "\"capabilities\":{\"move.fromTheFuture\":\(Self.unsupported),")))
+        #expect(reason(Self.real.replacingOccurrences(of: "\"capabilities\":{",
+                                                        with: "\"capabilities\":{\"move.fromTheFuture\":\(Self.unsupported),")) == nil)
         let states = Self.real.replacingOccurrences(of: "\"state\":\"supported\"",
                                                     with: "\"state\":\"unsupported\",\"state\":\"supported\"")
         let real = try Report.decode(Data(Self.real.utf8))
         let firstKept = try JSONDecoder().decode(Report.self, from: Data(states.utf8))
-        XCTAssertFalse(real.capabilities.filter { $0.value.state == .supported }.isEmpty)
+        #expect(!real.capabilities.filter { $0.value.state == .supported }.isEmpty)
         for (id, result) in real.capabilities where result.state == .supported {
-            XCTAssertEqual(firstKept.capabilities[id]?.state, .unsupported, "JSONDecoder keeps the first of two members")
+            #expect(firstKept.capabilities[id]?.state == .unsupported, "JSONDecoder keeps the first of two members")
         }
-        XCTAssertThrowsError(try Report.decode(Data(states.utf8)))
-        XCTAssertEqual(reason(states).map { $0.hasSuffix("duplicate key state") }, true, reason(states) ?? "accepted")
+        #expect(throws: (any Error).self) { try Report.decode(Data(states.utf8)) }
+        #expect(reason(states).map { $0.hasSuffix("duplicate key state") } == true, "\(reason(states) ?? "accepted")")
         for (label, text, key) in [
             ("capability", Self.real.replacingOccurrences(of: "\"capabilities\":{",
                                                          with: "\"capabilities\":{\"move.newIfindex\":\(Self.unsupported),"),
@@ -86,30 +87,30 @@ final class AdversarialReportTests: XCTestCase {
             ("kernel.release", Self.real.replacingOccurrences(of: "\"release\":", with: "\"release\":\"other\",\"release\":"),
              "release"),
         ] {
-            XCTAssertNotEqual(text, Self.real, label)
-            XCTAssertEqual(reason(text).map { $0.hasSuffix("duplicate key \(key)") }, true, "\(label): \(reason(text) ?? "accepted")")
-            XCTAssertThrowsError(try Report.decode(Data(text.utf8)), label)
+            #expect(text != Self.real, "\(label)")
+            #expect(reason(text).map { $0.hasSuffix("duplicate key \(key)") } == true, "\(label): \(reason(text) ?? "accepted")")
+            #expect(throws: (any Error).self, "\(label)") { try Report.decode(Data(text.utf8)) }
         }
     }
 
-    func testUnknownCapabilityIdIsKeptAndCounted() throws {
+    @Test func unknownCapabilityIdIsKeptAndCounted() throws {
         let text = Self.real.replacingOccurrences(of: "\"move.newIfindex\"", with: "\"move.fromTheFuture\"")
         let audit = audit([text])
-        XCTAssertEqual(audit.unknownCapabilities, ["move.fromTheFuture": 1])
-        XCTAssertEqual(audit.groups.first?.capabilities["move.newIfindex"]?.missing, 1)
+        #expect(audit.unknownCapabilities == ["move.fromTheFuture": 1])
+        #expect(audit.groups.first?.capabilities["move.newIfindex"]?.missing == 1)
     }
 
     /// Kept strings are read exactly as JSONDecoder reads them; what is shown to people (group keys,
     /// examples) has its control characters replaced, since it ends up in terminals and XHTML.
-    func testControlCharactersAreShownReplaced() throws {
+    @Test func controlCharactersAreShownReplaced() throws {
         let text = Self.real.replacingOccurrences(of: "\"release\":\"\(Self.release)\"", with: #""release":"6.1.0-\u001b[31mred""#)
-        XCTAssertNotEqual(text, Self.real)
+        #expect(text != Self.real)
         let lean = try Array(text.utf8).withUnsafeBytes { try ReportReader.lean($0) }
-        XCTAssertEqual(lean.release, "6.1.0-\u{1b}[31mred")
-        XCTAssertEqual(audit([text]).groups.map(\.release), ["6.1.0-\u{FFFD}[31mred"])
+        #expect(lean.release == "6.1.0-\u{1b}[31mred")
+        #expect(audit([text]).groups.map(\.release) == ["6.1.0-\u{FFFD}[31mred"])
     }
 
-    func testLineReaderSplitsAcrossTinyReadsAndCapsLines() {
+    @Test func lineReaderSplitsAcrossTinyReadsAndCapsLines() {
         let input = Array(("a\n\nbb\r\n" + String(repeating: "z", count: 5000) + "\nlast").utf8)
         var offset = 0
         var seen: [String] = []
@@ -124,6 +125,6 @@ final class AdversarialReportTests: XCTestCase {
             case .overlong(let number): seen.append("\(number):overlong")
             }
         })
-        XCTAssertEqual(seen, ["1:a", "3:bb", "4:overlong", "5:last"])
+        #expect(seen == ["1:a", "3:bb", "4:overlong", "5:last"])
     }
 }

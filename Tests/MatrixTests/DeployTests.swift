@@ -1,16 +1,16 @@
 import Foundation
 import FleetOutput
-import XCTest
+import Testing
+import TestSupport
 
 /// deploy/daemonset.yaml must keep publishing where NFD and `linkcaps audit` look.
-final class DeployTests: XCTestCase {
-    func testDaemonSetMountsFeaturesAndReports() throws {
+struct DeployTests {
+    static let pythonHasYAML = (try? Subprocess.run(["python3", "-c", "import yaml"]).status) == 0
+
+    @Test(.enabled(if: pythonHasYAML, "python3 has no yaml module"))
+    func daemonSetMountsFeaturesAndReports() throws {
         let script = """
-            import json, sys
-            try:
-                import yaml
-            except ImportError:
-                print("SKIP"); sys.exit(0)
+            import json, sys, yaml
             d = yaml.safe_load(open(sys.argv[1]))
             spec = d["spec"]["template"]["spec"]
             c = spec["containers"][0]
@@ -23,28 +23,27 @@ final class DeployTests: XCTestCase {
             """
         let path = Support.packageRoot.appendingPathComponent("deploy/daemonset.yaml").path
         let (status, out, err) = try Support.run(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", script, path])
-        XCTAssertEqual(status, 0, err)
-        if out.hasPrefix("SKIP") { throw XCTSkip("python3 has no yaml module") }
+        #expect(status == 0, "\(err)")
         struct Shape: Decodable { var kind: String; var hostPaths, mounts, readOnly, caps: [String]; var script: String }
         let shape = try JSONDecoder().decode(Shape.self, from: Data(out.utf8))
-        XCTAssertEqual(shape.kind, "DaemonSet")
+        #expect(shape.kind == "DaemonSet")
         // The host's cache directory is the probe's default: the plugin on the host reads what the pod wrote.
-        XCTAssertEqual(shape.hostPaths, [NFDFeatureFile.defaultDirectory, "/etc/os-release", "/run/linkcaps",
+        #expect(shape.hostPaths == [NFDFeatureFile.defaultDirectory, "/etc/os-release", "/run/linkcaps",
                                          "/var/lib/linkcaps/reports"])
-        XCTAssertEqual(shape.mounts, shape.hostPaths)
-        XCTAssertEqual(shape.readOnly, ["/etc/os-release"])
-        XCTAssertTrue(shape.script.contains("--expires-after"))
-        XCTAssertEqual(Set(shape.caps), ["NET_ADMIN", "SYS_ADMIN"])
-        XCTAssertTrue(shape.script.contains("linkcaps probe --json"))
-        XCTAssertTrue(shape.script.contains("--format nfd --features-dir \(NFDFeatureFile.defaultDirectory)"))
+        #expect(shape.mounts == shape.hostPaths)
+        #expect(shape.readOnly == ["/etc/os-release"])
+        #expect(shape.script.contains("--expires-after"))
+        #expect(Set(shape.caps) == ["NET_ADMIN", "SYS_ADMIN"])
+        #expect(shape.script.contains("linkcaps probe --json"))
+        #expect(shape.script.contains("--format nfd --features-dir \(NFDFeatureFile.defaultDirectory)"))
     }
 }
 
 /// The DaemonSet's probe writes the host's /run/linkcaps; the plugin on the host must find that answer
 /// (same cache key: boot id, kernel, schema, probe set, privilege) instead of probing on its first ADD.
-final class DeployCacheTests: XCTestCase {
-    func testPodAnswerIsTheHostPluginsAnswer() throws {
-        guard geteuid() == 0 else { throw XCTSkip("needs root for namespaces and mounts; CI runs as root") }
+struct DeployCacheTests {
+    @Test(.enabled(if: TestEnvironment.isRoot, "needs root for namespaces and mounts; CI runs as root"))
+    func podAnswerIsTheHostPluginsAnswer() throws {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("linkcaps-deploy-\(UUID().uuidString)")
         let hostCache = dir.appendingPathComponent("run-linkcaps"), state = dir.appendingPathComponent("state")
@@ -63,22 +62,22 @@ final class DeployCacheTests: XCTestCase {
         let (status, out, err) = try Support.run(URL(fileURLWithPath: "/usr/bin/unshare"),
             ["--mount", "--propagation", "private", "--pid", "--fork", "--mount-proc", "--uts", "--ipc", "--", "bash", "-euc", pod],
             environment: ["HOST_CACHE": hostCache.path, "LINKCAPS": Support.linkcaps.path, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"])
-        XCTAssertEqual(status, 0, err)
-        XCTAssertTrue(out.contains("\"privileged\" : true"), "NET_ADMIN in the initial user namespace, as the plugin has")
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("\"privileged\" : true"), "NET_ADMIN in the initial user namespace, as the plugin has")
         let files = try fm.contentsOfDirectory(atPath: hostCache.path).filter { $0.hasPrefix("report-") && $0.hasSuffix(".json") }
-        XCTAssertEqual(files.count, 1, "\(files)")
+        #expect(files.count == 1, "\(files)")
 
         // On the host: the CLI and the plugin answer from that file; neither probes.
         let env = ["LINKCAPS_CACHE_DIR": hostCache.path, "LINKCAPS_TEST_PROBE_COUNTER": counter,
                    "LINKCAPS_STATE_DIR": state.path, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"]
         let (s1, cached, e1) = try Support.run(Support.linkcaps, ["probe", "--json"], environment: env)
-        XCTAssertEqual(s1, 0, e1)
-        XCTAssertTrue(cached.contains("\"source\" : \"cache\""), "the host's CLI did not find the pod's answer")
+        #expect(s1 == 0, "\(e1)")
+        #expect(cached.contains("\"source\" : \"cache\""), "the host's CLI did not find the pod's answer")
         let plugin = Support.linkcaps.deletingLastPathComponent().appendingPathComponent("linkcaps-host-device")
         let (s2, o2, e2) = try Support.run(plugin, [], stdin: Data(#"{"cniVersion":"1.1.0","name":"deploy","type":"linkcaps-host-device"}"#.utf8),
                                            environment: env.merging(["CNI_COMMAND": "STATUS", "CNI_PATH": "/usr/lib/cni"]) { $1 })
-        XCTAssertEqual(s2, 0, o2 + e2)
-        XCTAssertFalse(fm.fileExists(atPath: counter), "a probe ran on the host: \((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "")")
-        XCTAssertEqual(try fm.contentsOfDirectory(atPath: hostCache.path).filter { $0.hasPrefix("report-") && $0.hasSuffix(".json") }, files)
+        #expect(s2 == 0, "\(o2 + e2)")
+        #expect(!fm.fileExists(atPath: counter), "a probe ran on the host: \((try? String(contentsOfFile: counter, encoding: .utf8)) ?? "")")
+        #expect(try fm.contentsOfDirectory(atPath: hostCache.path).filter { $0.hasPrefix("report-") && $0.hasSuffix(".json") } == files)
     }
 }

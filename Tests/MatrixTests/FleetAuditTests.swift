@@ -1,10 +1,12 @@
+import Foundation
 import Capabilities
 import Matrix
 import Policy
-import XCTest
+import Testing
+import TestSupport
 
 /// The audit's counting at a scale a unit test can afford (the benchmark runs 1,000,000 reports).
-final class FleetAuditTests: XCTestCase {
+struct FleetAuditTests {
     static let catalogue = try! Catalogue.decode(Support.bytes("matrix/catalogue.json"))
 
     /// This machine's real report without its host facts: each generated line brings its own.
@@ -30,48 +32,48 @@ final class FleetAuditTests: XCTestCase {
         }
     }
 
-    func testTwentyThousandReports() {
+    @Test func twentyThousandReports() {
         var auditor = FleetAuditor(catalogue: Self.catalogue)
         feed(&auditor, count: 20_000)
         let audit = auditor.result()
-        XCTAssertEqual(audit.reports, 20_000)
-        XCTAssertEqual(audit.malformedCount, 198)
-        XCTAssertEqual(audit.malformed.count, 100, "only the first 100 are named")
-        XCTAssertEqual(audit.malformed.first?.source, "gen:101")
-        XCTAssertEqual(audit.hosts, 19_802)
-        XCTAssertEqual(audit.groups.count, 100)
-        XCTAssertEqual(audit.groups.map(\.hosts).reduce(0, +), 19_802)
-        XCTAssertEqual(audit.hostsInOverflowGroup, 0)
+        #expect(audit.reports == 20_000)
+        #expect(audit.malformedCount == 198)
+        #expect(audit.malformed.count == 100, "only the first 100 are named")
+        #expect(audit.malformed.first?.source == "gen:101")
+        #expect(audit.hosts == 19_802)
+        #expect(audit.groups.count == 100)
+        #expect(audit.groups.map(\.hosts).reduce(0, +) == 19_802)
+        #expect(audit.hostsInOverflowGroup == 0)
         for group in audit.groups {
-            XCTAssertEqual(group.strategies, [Strategy.singleRequest.rawValue: group.hosts])
-            XCTAssertEqual(group.capabilities["rename.whileUp"]?.supported, group.hosts)
+            #expect(group.strategies == [Strategy.singleRequest.rawValue: group.hosts])
+            #expect(group.capabilities["rename.whileUp"]?.supported == group.hosts)
         }
         // 6.1: live rename is a v6.2 feature, seen supported → a disagreement (the report is 6.18's).
         let six1 = audit.groups.first { $0.release == "6.1.0-test" }!
-        XCTAssertTrue(six1.disagreements.contains { $0.capability == "rename.whileUp" && $0.kind == .backport })
+        #expect(six1.disagreements.contains { $0.capability == "rename.whileUp" && $0.kind == .backport })
     }
 
-    func testGroupCapFoldsIntoOther() {
+    @Test func groupCapFoldsIntoOther() {
         var limits = FleetAuditor.Limits()
         limits.maxGroups = 10
         var auditor = FleetAuditor(catalogue: Self.catalogue, limits: limits)
         feed(&auditor, count: 1_000)
         let audit = auditor.result()
-        XCTAssertEqual(audit.groups.count, 11)
-        XCTAssertEqual(audit.groups.last?.release, "(other)")
-        XCTAssertEqual(audit.groups.map(\.hosts).reduce(0, +), audit.hosts)
-        XCTAssertEqual(audit.hostsInOverflowGroup, audit.groups.last?.hosts)
+        #expect(audit.groups.count == 11)
+        #expect(audit.groups.last?.release == "(other)")
+        #expect(audit.groups.map(\.hosts).reduce(0, +) == audit.hosts)
+        #expect(audit.hostsInOverflowGroup == audit.groups.last?.hosts)
     }
 
-    func testStrategyFollowsPolicy() {
+    @Test func strategyFollowsPolicy() {
         var auditor = FleetAuditor(catalogue: Self.catalogue)
         let inconclusive = AdversarialReportTests.real.replacingOccurrences(
             of: #""state":"supported","summary":"moved and renamed"#, with: #""state":"inconclusive","summary":"moved and renamed"#)
-        XCTAssertNotEqual(inconclusive, AdversarialReportTests.real)
+        #expect(inconclusive != AdversarialReportTests.real)
         Array(inconclusive.utf8).withUnsafeBytes { auditor.add($0, source: { "host-a" }) }
         let group = auditor.result().groups[0]
-        XCTAssertEqual(group.strategies, [Strategy.scratchNamespace.rawValue: 1])
-        XCTAssertEqual(group.inconclusiveHosts, 1)
-        XCTAssertTrue(group.inconclusiveExamples[0].hasPrefix("host-a (boot "))
+        #expect(group.strategies == [Strategy.scratchNamespace.rawValue: 1])
+        #expect(group.inconclusiveHosts == 1)
+        #expect(group.inconclusiveExamples[0].hasPrefix("host-a (boot "))
     }
 }

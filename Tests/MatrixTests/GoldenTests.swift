@@ -1,65 +1,66 @@
 import Foundation
 import Matrix
-import XCTest
+import Testing
+import TestSupport
 
 /// `linkcaps matrix` and `linkcaps audit` end to end, in every format, against stored goldens.
-final class GoldenTests: XCTestCase {
+struct GoldenTests {
     static let auditInputs = ["Tests/MatrixTests/Fleet/fleet.jsonl", "Tests/MatrixTests/Fleet/broken.jsonl",
                               "Tests/MatrixTests/Fleet/host-a"]
 
     func output(_ arguments: [String], stdin: Data? = nil) throws -> String {
         let (status, out, err) = try Support.run(Support.linkcaps, arguments, stdin: stdin)
-        XCTAssertEqual(status, 0, err)
+        #expect(status == 0, "\(err)")
         return out
     }
 
-    func testMatrixEveryFormat() throws {
+    @Test func matrixEveryFormat() throws {
         for format in OutputFormat.allCases {
             try Support.assertGolden(try output(["matrix", "--format", format.rawValue]), "matrix.\(format.rawValue)")
         }
     }
 
-    func testEveryObservedKernelInEveryFormat() throws {
+    @Test func everyObservedKernelInEveryFormat() throws {
         let dir = Support.packageRoot.appendingPathComponent("matrix/observations")
         let releases = try FileManager.default.contentsOfDirectory(atPath: dir.path)
             .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }
-        XCTAssertGreaterThanOrEqual(releases.count, 1)
+        #expect(releases.count >= 1)
         for format in OutputFormat.allCases {
             let text = try output(["matrix", "--format", format.rawValue])
             for release in releases {
                 // HTML escapes nothing in a release; "+" stays "+" everywhere.
-                XCTAssertTrue(text.contains(release), "\(release) missing from --format \(format.rawValue)")
+                #expect(text.contains(release), "\(release) missing from --format \(format.rawValue)")
             }
         }
     }
 
-    func testAuditEveryFormat() throws {
+    @Test func auditEveryFormat() throws {
         for format in OutputFormat.allCases {
             try Support.assertGolden(try output(["audit", "--format", format.rawValue] + Self.auditInputs),
                                      "audit.\(format.rawValue)")
         }
     }
 
-    func testStdinGivesTheSameCounts() throws {
+    @Test func stdinGivesTheSameCounts() throws {
         let data = try Data(contentsOf: Support.packageRoot.appendingPathComponent(Self.auditInputs[0]))
         let fromStdin = try output(["audit", "--format", "json", "-"], stdin: data)
         let fromFile = try output(["audit", "--format", "json", Self.auditInputs[0]])
-        XCTAssertEqual(fromStdin.replacingOccurrences(of: "<stdin>", with: Self.auditInputs[0]), fromFile)
+        #expect(fromStdin.replacingOccurrences(of: "<stdin>", with: Self.auditInputs[0]) == fromFile)
     }
 
-    func testAuditNamesEachMalformedLine() throws {
+    @Test func auditNamesEachMalformedLine() throws {
         let json = try output(["audit", "--format", "json"] + Self.auditInputs)
         let audit = try JSONDecoder().decode(FleetAudit.self, from: Data(json.utf8))
         let broken = "Tests/MatrixTests/Fleet/broken.jsonl"
-        XCTAssertEqual(audit.malformed.map(\.source), [1, 2, 3, 5, 6, 8].map { "\(broken):\($0)" })
-        XCTAssertEqual(audit.malformedCount, 6)
-        XCTAssertEqual(audit.unknownCapabilities, ["move.fromTheFuture": 1])
-        XCTAssertEqual(audit.reports, 40 + 9 + 1)
-        XCTAssertTrue(audit.groups.contains { $0.release == "6.18.44-\u{FFFD}[2Jevil" })
+        #expect(audit.malformed.map(\.source) == [1, 2, 3, 5, 6, 8].map { "\(broken):\($0)" })
+        #expect(audit.malformedCount == 6)
+        #expect(audit.unknownCapabilities == ["move.fromTheFuture": 1])
+        #expect(audit.reports == (40 + 9 + 1))
+        #expect(audit.groups.contains { $0.release == "6.18.44-\u{FFFD}[2Jevil" })
     }
 
     /// The page must parse (as XML: stricter than HTML) and show every cell of the sheet, in order.
-    func testHTMLParsesAndHasEveryCell() throws {
+    @Test func hTMLParsesAndHasEveryCell() throws {
         let catalogue = try Catalogue.decode(Support.bytes("matrix/catalogue.json"))
         for (arguments, sheet) in [
             (["matrix", "--format", "html"], try matrixSheet(catalogue)),
@@ -80,10 +81,10 @@ final class GoldenTests: XCTestCase {
             try html.write(to: page, atomically: true, encoding: .utf8)
             defer { try? FileManager.default.removeItem(at: page) }
             let (status, out, err) = try Support.run(URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, page.path])
-            XCTAssertEqual(status, 0, "the HTML does not parse: \(err)")
+            #expect(status == 0, "the HTML does not parse: \(err)")
             let cells = try JSONDecoder().decode([[String]].self, from: Data(out.utf8))
-            XCTAssertEqual(cells, sheet.rows.map { $0.map(\.text) })
-            XCTAssertFalse(html.contains("http://") && html.replacingOccurrences(of: "http://www.w3.org/1999/xhtml", with: "").contains("http://"))
+            #expect(cells == sheet.rows.map { $0.map(\.text) })
+            #expect(!(html.contains("http://") && html.replacingOccurrences(of: "http://www.w3.org/1999/xhtml", with: "").contains("http://")))
         }
     }
 

@@ -2,10 +2,11 @@ import Capabilities
 import FleetOutput
 import Foundation
 import Matrix
-import XCTest
+import Testing
+import TestSupport
 
 /// `linkcaps audit` over `kubectl get nodes -o json`: the labels the DaemonSet publishes through NFD.
-final class NodeListAuditTests: XCTestCase {
+struct NodeListAuditTests {
     static let fixture = "Tests/MatrixTests/Fleet/nodes.json"
 
     func audit(_ bytes: [UInt8], source: String = "nodes") -> FleetAudit {
@@ -14,34 +15,33 @@ final class NodeListAuditTests: XCTestCase {
         return auditor.result()
     }
 
-    func testRealisticNodeList() throws {
+    @Test func realisticNodeList() throws {
         let result = audit(try Support.bytes(Self.fixture))
-        XCTAssertEqual(result.nodes?.listed, 8)
-        XCTAssertEqual(result.nodes?.unlabelled, 1)
-        XCTAssertEqual(result.nodes?.stale, 1)
-        XCTAssertEqual(result.nodes?.named.map(\.source), ["nodes:node/node-d", "nodes:node/node-e"])
-        XCTAssertEqual(result.nodes?.named.last?.reason,
-                       "stale: labels describe kernel 6.1.0-47-cloud-amd64, the node runs 6.1.0-56-cloud-amd64")
-        XCTAssertEqual(result.reports, 6, "six labelled nodes, one of them malformed")
-        XCTAssertEqual(result.hosts, 5)
-        XCTAssertEqual(result.malformed.map(\.source), ["nodes:node/node-f"])
-        XCTAssertEqual(result.malformed.first?.reason, "label linkcaps.io/rename.whileUp=maybe: unknown state")
-        XCTAssertEqual(result.unknownCapabilities, ["move.fromTheFuture": 1])
-        XCTAssertEqual(result.groups.map(\.release), ["6.1.0-47-cloud-amd64", "6.1.0-56-cloud-amd64",
+        #expect(result.nodes?.listed == 8)
+        #expect(result.nodes?.unlabelled == 1)
+        #expect(result.nodes?.stale == 1)
+        #expect(result.nodes?.named.map(\.source) == ["nodes:node/node-d", "nodes:node/node-e"])
+        #expect(result.nodes?.named.last?.reason == "stale: labels describe kernel 6.1.0-47-cloud-amd64, the node runs 6.1.0-56-cloud-amd64")
+        #expect(result.reports == 6, "six labelled nodes, one of them malformed")
+        #expect(result.hosts == 5)
+        #expect(result.malformed.map(\.source) == ["nodes:node/node-f"])
+        #expect(result.malformed.first?.reason == "label linkcaps.io/rename.whileUp=maybe: unknown state")
+        #expect(result.unknownCapabilities == ["move.fromTheFuture": 1])
+        #expect(result.groups.map(\.release) == ["6.1.0-47-cloud-amd64", "6.1.0-56-cloud-amd64",
                                                       "6.12.96+deb13-cloud-amd64", "7.3-cloud-amd64"])
-        let trixie = try XCTUnwrap(result.groups.first { $0.release == "6.12.96+deb13-cloud-amd64" })
-        XCTAssertEqual(trixie.hosts, 2)
-        XCTAssertEqual(trixie.distro, "debian 13", "from NFD's system-os_release labels")
-        let bookworm = try XCTUnwrap(result.groups.first { $0.release == "6.1.0-56-cloud-amd64" })
-        XCTAssertEqual(bookworm.kernelVersion, "6.1.192", "from the linkcaps.io/distro-kernel label")
-        let inconclusive = try XCTUnwrap(result.groups.first { $0.release == "6.1.0-47-cloud-amd64" })
-        XCTAssertEqual(inconclusive.inconclusiveHosts, 1)
-        XCTAssertEqual(inconclusive.inconclusiveExamples, ["nodes:node/node-h (boot 5eed0008-0008-4008-8008-000000000008)"])
+        let trixie = try #require(result.groups.first { $0.release == "6.12.96+deb13-cloud-amd64" })
+        #expect(trixie.hosts == 2)
+        #expect(trixie.distro == "debian 13", "from NFD's system-os_release labels")
+        let bookworm = try #require(result.groups.first { $0.release == "6.1.0-56-cloud-amd64" })
+        #expect(bookworm.kernelVersion == "6.1.192", "from the linkcaps.io/distro-kernel label")
+        let inconclusive = try #require(result.groups.first { $0.release == "6.1.0-47-cloud-amd64" })
+        #expect(inconclusive.inconclusiveHosts == 1)
+        #expect(inconclusive.inconclusiveExamples == ["nodes:node/node-h (boot 5eed0008-0008-4008-8008-000000000008)"])
     }
 
     /// Labels written by NFDFeatureFile for every observed kernel, read back from a node list, audit exactly
     /// as the reports themselves do (same groups, counts, inference and strategies).
-    func testLabelsAuditLikeTheReportsTheyCameFrom() throws {
+    @Test func labelsAuditLikeTheReportsTheyCameFrom() throws {
         var items: [[String: Any]] = []
         var fromReports = FleetAuditor(catalogue: try Builtin.catalogue())
         for (index, (name, bytes)) in Builtin.observationFiles.enumerated() {
@@ -64,67 +64,67 @@ final class NodeListAuditTests: XCTestCase {
         let list = try JSONSerialization.data(withJSONObject: ["apiVersion": "v1", "kind": "List", "items": items])
         let fromNodes = audit(Array(list))
         let reports = fromReports.result()
-        XCTAssertEqual(fromNodes.hosts, reports.hosts)
-        XCTAssertEqual(fromNodes.malformedCount, 0)
-        XCTAssertEqual(fromNodes.nodes?.unlabelled, 0)
-        XCTAssertEqual(fromNodes.groups.count, reports.groups.count)
+        #expect(fromNodes.hosts == reports.hosts)
+        #expect(fromNodes.malformedCount == 0)
+        #expect(fromNodes.nodes?.unlabelled == 0)
+        #expect(fromNodes.groups.count == reports.groups.count)
         for (node, report) in zip(fromNodes.groups, reports.groups) {
-            XCTAssertEqual(node.release, report.release)
-            XCTAssertEqual(node.distro, report.distro)
-            XCTAssertEqual(node.kernelVersion, report.kernelVersion)
-            XCTAssertEqual(node.capabilities, report.capabilities, node.release)
-            XCTAssertEqual(node.inferred, report.inferred, node.release)
-            XCTAssertEqual(node.strategies, report.strategies, node.release)
-            XCTAssertEqual(node.disagreements, report.disagreements, node.release)
+            #expect(node.release == report.release)
+            #expect(node.distro == report.distro)
+            #expect(node.kernelVersion == report.kernelVersion)
+            #expect(node.capabilities == report.capabilities, "\(node.release)")
+            #expect(node.inferred == report.inferred, "\(node.release)")
+            #expect(node.strategies == report.strategies, "\(node.release)")
+            #expect(node.disagreements == report.disagreements, "\(node.release)")
         }
     }
 
-    func testAPINodeListWithoutItemKinds() throws {
+    @Test func aPINodeListWithoutItemKinds() throws {
         let list = #"{"kind":"NodeList","apiVersion":"v1","metadata":{},"items":[{"metadata":{"name":"a","labels":{"linkcaps.io/kernel":"6.12.96_deb13-cloud-amd64","linkcaps.io/rename.whileUp":"supported"}}}]}"#
         let result = audit(Array(list.utf8))
-        XCTAssertEqual(result.hosts, 1)
-        XCTAssertEqual(result.groups.first?.release, "6.12.96_deb13-cloud-amd64", "without nodeInfo, the label's release")
-        XCTAssertEqual(result.groups.first?.capabilities["rename.whileUp"]?.supported, 1)
-        XCTAssertEqual(result.groups.first?.capabilities["move.singleRequest"]?.missing, 1)
+        #expect(result.hosts == 1)
+        #expect(result.groups.first?.release == "6.12.96_deb13-cloud-amd64", "without nodeInfo, the label's release")
+        #expect(result.groups.first?.capabilities["rename.whileUp"]?.supported == 1)
+        #expect(result.groups.first?.capabilities["move.singleRequest"]?.missing == 1)
     }
 
-    func testWhatIsNotANodeList() throws {
+    @Test func whatIsNotANodeList() throws {
         for (text, reason) in [
             (#"{"apiVersion":"v1","kind":"PodList","items":[]}"#, "not a node list (kind PodList; want `kubectl get nodes -o json`)"),
             (#"{"apiVersion":"v1","kind":"List"}"#, "a List without items"),
             (#"{"apiVersion":"v1","kind":"List","items":[{"metadata":{"name":"a"}}"#, "truncated JSON"),
         ] {
             let result = audit(Array(text.utf8), source: "x.json")
-            XCTAssertEqual(result.malformed.map(\.source), ["x.json"])
-            XCTAssertTrue(result.malformed.first?.reason.hasPrefix(reason) == true, "\(result.malformed)")
-            XCTAssertEqual(result.hosts, 0)
+            #expect(result.malformed.map(\.source) == ["x.json"])
+            #expect(result.malformed.first?.reason.hasPrefix(reason) == true, "\(result.malformed)")
+            #expect(result.hosts == 0)
         }
         let oddItems = #"{"apiVersion":"v1","kind":"List","items":[7,{"kind":"Pod","metadata":{"name":"p"}},{"metadata":{"name":"b","labels":{"linkcaps.io/move.singleRequest":"supported"}}},{"metadata":{"name":"c","labels":{"linkcaps.io/kernel":{"x":1}}}},{"metadata":{"name":"d","labels":{"linkcaps.io/Not_AnId":"supported","linkcaps.io/kernel":"k"}}}]}"#
         let result = audit(Array(oddItems.utf8), source: "x")
-        XCTAssertEqual(result.malformed.map(\.source), ["x:items[0]", "x:node/p", "x:node/b", "x:node/c", "x:node/d"])
-        XCTAssertEqual(result.malformed.map(\.reason), [
+        #expect(result.malformed.map(\.source) == ["x:items[0]", "x:node/p", "x:node/b", "x:node/c", "x:node/d"])
+        #expect(result.malformed.map(\.reason) == [
             "not an object", "a Pod, not a Node",
             "no linkcaps.io/kernel label and no status.nodeInfo.kernelVersion",
             "label linkcaps.io/kernel is not a short string", "label linkcaps.io/Not_AnId: not a capability id"])
     }
 
-    func testDetection() {
+    @Test func detection() {
         func kubernetes(_ text: String) -> Bool { Array(text.utf8).withUnsafeBytes(NodeListReader.looksLikeKubernetesObject) }
-        XCTAssertTrue(kubernetes("{\n    \"apiVersion\": \"v1\",\n    \"items\": []"))
-        XCTAssertTrue(kubernetes(#"{"items":[],"kind":"List"}"#))
-        XCTAssertFalse(kubernetes(#"{"bootId":"x","apiVersion":"v1"}"#))
-        XCTAssertFalse(kubernetes(#"{"schemaVersion":1,"kind":"List"}"#))
-        XCTAssertFalse(kubernetes("[]"))
-        XCTAssertFalse(kubernetes(""))
+        #expect(kubernetes("{\n    \"apiVersion\": \"v1\",\n    \"items\": []"))
+        #expect(kubernetes(#"{"items":[],"kind":"List"}"#))
+        #expect(!kubernetes(#"{"bootId":"x","apiVersion":"v1"}"#))
+        #expect(!kubernetes(#"{"schemaVersion":1,"kind":"List"}"#))
+        #expect(!kubernetes("[]"))
+        #expect(!kubernetes(""))
     }
 
     /// The CLI: a node list as a file, on stdin (pretty, as kubectl prints it), and forced with --nodes.
-    func testCommandLine() throws {
+    @Test func commandLine() throws {
         let file = try output(["audit", "--format", "json", Self.fixture])
         let stdin = try output(["audit", "--format", "json", "-"], stdin: Data(Support.bytes(Self.fixture)))
-        XCTAssertEqual(stdin.replacingOccurrences(of: "<stdin>", with: Self.fixture), file)
+        #expect(stdin.replacingOccurrences(of: "<stdin>", with: Self.fixture) == file)
         let decoded = try JSONDecoder().decode(FleetAudit.self, from: Data(file.utf8))
-        XCTAssertEqual(decoded.nodes?.listed, 8)
+        #expect(decoded.nodes?.listed == 8)
         // Compact, one line, after a report file: auto-detected per input.
         let compact = try JSONSerialization.data(withJSONObject: JSONSerialization.jsonObject(with: Data(Support.bytes(Self.fixture))),
                                                  options: [.sortedKeys])
@@ -135,35 +135,33 @@ final class NodeListAuditTests: XCTestCase {
         try compact.write(to: listFile)
         let mixed = try JSONDecoder().decode(FleetAudit.self, from: Data(try output(
             ["audit", "--format", "json", "Tests/MatrixTests/Fleet/host-a/report.json", listFile.path]).utf8))
-        XCTAssertEqual(mixed.hosts, 6)
-        XCTAssertEqual(mixed.nodes?.listed, 8)
+        #expect(mixed.hosts == 6)
+        #expect(mixed.nodes?.listed == 8)
         // --nodes: a report read as a node list is refused as one.
         let forced = try JSONDecoder().decode(FleetAudit.self, from: Data(try output(
             ["audit", "--nodes", "--format", "json", "Tests/MatrixTests/Fleet/host-a/report.json"]).utf8))
-        XCTAssertEqual(forced.malformed.first?.reason, "not a node list (kind missing; want `kubectl get nodes -o json`)")
+        #expect(forced.malformed.first?.reason == "not a node list (kind missing; want `kubectl get nodes -o json`)")
         for format in OutputFormat.allCases {
             try Support.assertGolden(try output(["audit", "--format", format.rawValue, Self.fixture]), "audit-nodes.\(format.rawValue)")
         }
     }
 
     /// Each kind of document is held to its own limit, and told apart before it is read whole.
-    func testSizeLimits() throws {
+    @Test func sizeLimits() throws {
         func reasons(_ arguments: [String], stdin: Data? = nil) throws -> [String] {
             try JSONDecoder().decode(FleetAudit.self, from: Data(output(["audit", "--format", "json"] + arguments, stdin: stdin).utf8))
                 .malformed.map(\.reason)
         }
-        XCTAssertEqual(try reasons(["--max-node-list-bytes", "4096", Self.fixture]), ["larger than 4096 bytes"])
-        XCTAssertEqual(try reasons(["--max-node-list-bytes", "4096", "-"], stdin: Data(Support.bytes(Self.fixture))),
-                       ["larger than 4096 bytes"])
-        XCTAssertEqual(try reasons(["--max-report-bytes", "1024", "Tests/MatrixTests/Fleet/host-a/report.json"]),
-                       ["larger than 1024 bytes"])
+        #expect(try reasons(["--max-node-list-bytes", "4096", Self.fixture]) == ["larger than 4096 bytes"])
+        #expect(try reasons(["--max-node-list-bytes", "4096", "-"], stdin: Data(Support.bytes(Self.fixture))) == ["larger than 4096 bytes"])
+        #expect(try reasons(["--max-report-bytes", "1024", "Tests/MatrixTests/Fleet/host-a/report.json"]) == ["larger than 1024 bytes"])
         // The node list is far larger than a report may be: its own limit applies.
-        XCTAssertEqual(try reasons(["--max-report-bytes", "1024", Self.fixture]), ["label linkcaps.io/rename.whileUp=maybe: unknown state"])
+        #expect(try reasons(["--max-report-bytes", "1024", Self.fixture]) == ["label linkcaps.io/rename.whileUp=maybe: unknown state"])
     }
 
     func output(_ arguments: [String], stdin: Data? = nil) throws -> String {
         let (status, out, err) = try Support.run(Support.linkcaps, arguments, stdin: stdin)
-        XCTAssertEqual(status, 0, err)
+        #expect(status == 0, "\(err)")
         return out
     }
 }

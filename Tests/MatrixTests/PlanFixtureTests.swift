@@ -2,12 +2,13 @@ import Capabilities
 import Foundation
 @testable import linkcaps
 import Policy
-import XCTest
+import Testing
+import TestSupport
 
 /// Fixtures/plans/<release>.<in|out>.json: what `linkcaps plan --json` prints for one device, planned from
 /// each stored kernel report. Schema checks (scripts/check-schemas) and the Go consumer read them; they are
 /// generated here, never edited, and this test fails when one is stale (UPDATE_FIXTURES=1 rewrites them).
-final class PlanFixtureTests: XCTestCase {
+struct PlanFixtureTests {
     static let plansDir = Support.packageRoot.appendingPathComponent("Fixtures/plans")
 
     static let device = DeviceFacts(name: "eth5", index: 7, up: true, mtu: 1500, mac: MACAddress("aa:bb:cc:dd:ee:05"),
@@ -27,10 +28,10 @@ final class PlanFixtureTests: XCTestCase {
         ]
     }
 
-    func testStoredPlansAreCurrent() throws {
+    @Test func storedPlansAreCurrent() throws {
         let kernels = Support.packageRoot.appendingPathComponent("Fixtures/kernels")
         let releases = try FileManager.default.contentsOfDirectory(atPath: kernels.path).sorted()
-        XCTAssertFalse(releases.isEmpty)
+        #expect(!releases.isEmpty)
         let update = ProcessInfo.processInfo.environment["UPDATE_FIXTURES"] == "1"
         if update { try FileManager.default.createDirectory(at: Self.plansDir, withIntermediateDirectories: true) }
         var expected: Set<String> = []
@@ -43,21 +44,21 @@ final class PlanFixtureTests: XCTestCase {
                 let url = Self.plansDir.appendingPathComponent(name)
                 if update { try text.write(to: url, atomically: true, encoding: .utf8); continue }
                 let stored = try? String(contentsOf: url, encoding: .utf8)
-                XCTAssertEqual(stored, text, "Fixtures/plans/\(name) is stale or missing (UPDATE_FIXTURES=1 swift test --filter PlanFixtureTests)")
+                #expect(stored == text, "Fixtures/plans/\(name) is stale or missing (UPDATE_FIXTURES=1 swift test --filter PlanFixtureTests)")
             }
         }
         let present = Set(try FileManager.default.contentsOfDirectory(atPath: Self.plansDir.path))
-        XCTAssertEqual(present.subtracting(expected), [], "plans for kernels no longer stored")
+        #expect(present.subtracting(expected) == [], "plans for kernels no longer stored")
     }
 
-    func testDocumentCarriesItsVersionAndThePlan() throws {
+    @Test func documentCarriesItsVersionAndThePlan() throws {
         let report = try Report.decode(Data(contentsOf: Support.packageRoot
             .appendingPathComponent("Fixtures/kernels/6.1.0-56-cloud-amd64/report.json")))
         let plan = try Planner.plan(Self.requests(report)[0].1)
         let json = try JSONSerialization.jsonObject(with: Data(PlanDocument(plan: plan).json().utf8)) as? [String: Any]
-        XCTAssertEqual(json?["schemaVersion"] as? Int, PlanDocument.schemaVersion)
-        XCTAssertEqual(json?["strategy"] as? String, plan.strategy.rawValue)
-        XCTAssertEqual((json?["steps"] as? [Any])?.count, plan.steps.count)
-        XCTAssertEqual(try JSONDecoder().decode(Plan.self, from: Data(PlanDocument(plan: plan).json().utf8)), plan)
+        #expect(json?["schemaVersion"] as? Int == PlanDocument.schemaVersion)
+        #expect(json?["strategy"] as? String == plan.strategy.rawValue)
+        #expect((json?["steps"] as? [Any])?.count == plan.steps.count)
+        #expect(try JSONDecoder().decode(Plan.self, from: Data(PlanDocument(plan: plan).json().utf8)) == plan)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-import XCTest
+import Testing
+import TestSupport
 
 /// Paths and processes the Matrix tests share. Files are found from #filePath, so tests run from anywhere.
 enum Support {
@@ -43,39 +44,26 @@ enum Support {
     @discardableResult
     static func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil,
                     environment: [String: String]? = nil, directory: URL? = nil) throws -> (Int32, String, String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? packageRoot
-        if let environment { process.environment = environment }
-        // Output goes to files, so neither side can block on a full pipe while stdin is written.
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("linkcaps-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let outURL = dir.appendingPathComponent("out"), errURL = dir.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let input = Pipe()
-        process.standardInput = input
-        try process.run()
-        if let stdin { input.fileHandleForWriting.write(stdin) }
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        let outData = try Data(contentsOf: outURL), errData = try Data(contentsOf: errURL)
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        let run = try Subprocess.run([executable.path] + arguments, environment: environment, stdin: Array(stdin ?? Data()),
+                                     directory: (directory ?? packageRoot).path)
+        return (run.status, run.stdout, run.stderr)
     }
 
-    /// Compares with Golden/<name>; UPDATE_GOLDEN=1 rewrites the file instead.
-    static func assertGolden(_ text: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    /// Compares with Golden/<name>; UPDATE_GOLDEN=1 rewrites the file instead. Outside a Swift Testing test
+    /// (an XCTest case) a difference is also thrown, so that it fails there too.
+    static func assertGolden(_ text: String, _ name: String, fileID: String = #fileID, filePath: String = #filePath,
+                             line: Int = #line, column: Int = #column) throws {
         let url = testsDir.appendingPathComponent("Golden/\(name)")
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try text.write(to: url, atomically: true, encoding: .utf8)
             return
         }
         let expected = try String(contentsOf: url, encoding: .utf8)
-        XCTAssertEqual(text, expected, "\(name) differs from its golden (UPDATE_GOLDEN=1 swift test to accept)",
-                       file: file, line: line)
+        let message = "\(name) differs from its golden (UPDATE_GOLDEN=1 swift test to accept)"
+        #expect(text == expected, "\(message)",
+                sourceLocation: SourceLocation(fileID: fileID, filePath: filePath, line: line, column: column))
+        if text != expected && Test.current == nil { throw GoldenMismatch(description: message) }
     }
+
+    struct GoldenMismatch: Error, CustomStringConvertible { let description: String }
 }

@@ -6,7 +6,7 @@ import Testing
 
 /// Experiments that leave a trace (a kernel warning) run only when asked for; a default report still
 /// names them, `skipped`, with the reason.
-@Suite("Experiments run only when asked (root)", .serialized, .enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+@Suite("Experiments run only when asked (root)", .serialized, .enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
 struct AskedExperimentTests {
     @Test func aDefaultProbeSkipsThemAndSaysWhy() throws {
         #expect(Prober.onlyWhenAsked == [.moveAtomicOnNameTaken: "leaves a warning in the kernel log"])

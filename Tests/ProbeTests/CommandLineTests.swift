@@ -6,7 +6,7 @@ import TestSupport
 /// The built `linkcaps` binary, run as a user would.
 @Suite("linkcaps probe, the command")
 struct CommandLineTests {
-    @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+    @Test(.enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
     func jsonReportAsRoot() throws {
         let result = try Subprocess.run([BuiltBinary.linkcaps, "probe", "--json", "--no-cache"])
         #expect(result.status == 0, "\(result.stderr)")
@@ -17,7 +17,7 @@ struct CommandLineTests {
         #expect(report.schemaVersion == Report.currentSchemaVersion)
     }
 
-    @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+    @Test(.enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
     func tableNamesEveryCapability() throws {
         let result = try Subprocess.run([BuiltBinary.linkcaps, "probe", "--no-cache"])
         #expect(result.status == 0)
@@ -68,7 +68,7 @@ struct CommandLineTests {
 
 @Suite("linkcaps probe --format nfd, the command")
 struct FeatureFileCommandTests {
-    @Test(.enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+    @Test(.enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
     func writesTheFeatureFileAtomically() throws {
         let directory = NSTemporaryDirectory() + "linkcaps-nfd-\(getpid())"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

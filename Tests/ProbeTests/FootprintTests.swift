@@ -5,7 +5,7 @@ import Probe
 import Testing
 
 /// The probe leaves the host exactly as it found it: after a run, and after being killed at any step.
-@Suite("Zero footprint (root)", .serialized, .enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+@Suite("Zero footprint (root)", .serialized, .enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
 struct FootprintTests {
     @Test func aProbeLeavesNothingBehind() throws {
         let before = try HostFootprint.now()

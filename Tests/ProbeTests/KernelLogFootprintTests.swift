@@ -6,7 +6,7 @@ import Testing
 /// The kernel log is part of the footprint: a default `linkcaps probe` prints nothing there but the
 /// kernel's info-level rename notices. The same check, run around a probe asked for
 /// move.atomicOnNameTaken, finds that experiment's warning: it can fail.
-@Suite("Kernel log footprint (root)", .serialized, .enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason),
+@Suite("Kernel log footprint (root)", .serialized, .enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)),
        .enabled(if: access("/dev/kmsg", R_OK) == 0, "no readable /dev/kmsg (a container without the kernel log)"))
 struct KernelLogFootprintTests {
     func traceOf(_ arguments: [String]) throws -> (lines: [KernelLog.Line], problems: [KernelLog.Line]) {

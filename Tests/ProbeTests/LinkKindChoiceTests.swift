@@ -5,7 +5,7 @@ import Testing
 
 /// The link kind choice on this kernel, with what it believes about modules taken from a prepared tree: a
 /// kind the tree calls absent (while the kernel could load modules) is never asked of the kernel.
-@Suite("Link kind choice (root)", .serialized, .enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+@Suite("Link kind choice (root)", .serialized, .enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
 struct LinkKindChoiceTests {
     @Test func kindsThatWouldLoadAModuleAreSkippedNotTried() throws {
         let tree = try ModuleTree.debianHost(loaded: ["ifb"])

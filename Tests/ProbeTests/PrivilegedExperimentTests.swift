@@ -6,7 +6,7 @@ import TestSupport
 
 /// Every experiment for real, each on a fresh lab, and its conclusion checked against what iproute2 sees
 /// in the lab's namespaces afterwards — never against a version table.
-@Suite("Experiments on this kernel (root)", .serialized, .enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+@Suite("Experiments on this kernel (root)", .serialized, .enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
 struct PrivilegedExperimentTests {
     static let kind: String = (try? LinkKindChoice.choose(loadModule: nil).kind ?? "veth") ?? "veth"
     typealias N = ProbeNames

@@ -1,10 +1,10 @@
 import Glibc
-import Testing
 
-/// What privileged suites need, and the reason printed when they are skipped.
+/// What privileged suites need, and the reason printed when they are skipped. (No Swift Testing here: this
+/// is a regular target, which `swift build` builds too, and its release configuration has no Testing.)
 public enum TestEnvironment {
     public static let isRoot = geteuid() == 0
-    public static let rootReason: Comment = "needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN) for real namespaces and links; CI runs as root"
+    public static let rootReason = "needs root (CAP_SYS_ADMIN, CAP_NET_ADMIN) for real namespaces and links; CI runs as root"
 
     /// The repository root, from this file's path.
     public static let repository: String = {

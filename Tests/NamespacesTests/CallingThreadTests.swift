@@ -10,7 +10,7 @@ import TestSupport
 /// target, and the thread back in its own namespace after success and after every failure, with nothing
 /// left open. Real namespaces throughout: a scratch namespace with a veth pair that exists only there.
 @Suite("Route socket opened on the calling thread (root)", .serialized,
-       .enabled(if: TestEnvironment.isRoot, TestEnvironment.rootReason))
+       .enabled(if: TestEnvironment.isRoot, Comment(rawValue: TestEnvironment.rootReason)))
 struct CallingThreadTests {
     /// The calling thread's namespace, as the kernel names it (device, inode of its nsfs file).
     static func threadNamespace() throws -> NamespaceFile.Identity { try NamespaceFile.identityOfCurrent() }
