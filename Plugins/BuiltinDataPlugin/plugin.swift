@@ -15,7 +15,7 @@ struct BuiltinDataPlugin: BuildToolPlugin {
             .filter { $0.hasSuffix(".json") }.sorted()
         let inputs = [matrix.appending(path: "catalogue.json")] + names.map { observations.appending(path: $0) }
         let output = context.pluginWorkDirectoryURL.appending(path: "BuiltinData.swift")
-        return [.buildCommand(displayName: "Embedding matrix/ in \(target.name)",
+        return [.buildCommand(displayName: "Embedding the catalogue and observations in \(target.name)",
                               executable: try context.tool(named: "BuiltinDataGenerator").url,
                               arguments: [output.path] + inputs.map(\.path),
                               inputFiles: inputs, outputFiles: [output])]
