@@ -45,7 +45,12 @@ let package = Package(
         .target(name: "Policy", dependencies: ["Capabilities"], swiftSettings: swift6),
         // The one reader of JSON written by others, under the report reader, node lists and the plugin's input.
         .target(name: "JSONText", swiftSettings: swift6),
-        .target(name: "Matrix", dependencies: ["Capabilities", "JSONText", "Policy", "FleetOutput"], swiftSettings: swift6),
+        .target(name: "Matrix", dependencies: ["Capabilities", "JSONText", "Policy", "FleetOutput"], swiftSettings: swift6,
+                plugins: ["BuiltinDataPlugin"]),
+        // matrix/catalogue.json and matrix/observations/*.json carried into Matrix at build time as string
+        // literals (the documents stay once, under matrix/; nothing generated is committed).
+        .executableTarget(name: "BuiltinDataGenerator", path: "Plugins/BuiltinDataGenerator"),
+        .plugin(name: "BuiltinDataPlugin", capability: .buildTool(), dependencies: ["BuiltinDataGenerator"]),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls", system], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",

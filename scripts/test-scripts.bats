@@ -173,12 +173,13 @@ EOF
 }
 
 @test "fixture_identities" {
-  local f n=0 rel
-  for f in "$DK_REPO"/Fixtures/modules/*/identity.json "$DK_REPO"/Fixtures/kernels/*/identity.json; do
+  local f n=0 rel at
+  # An observed kernel's identity is its observation's "kernel" (stored once there).
+  for f in "$DK_REPO"/Fixtures/modules/*/identity.json "$DK_REPO"/matrix/observations/*.json; do
     [[ -e $f ]] || continue
-    rel=$(basename "$(dirname "$f")")
+    if [[ $f == */identity.json ]]; then rel=$(basename "$(dirname "$f")") at=.; else rel=$(basename "$f" .json) at=.kernel; fi
     # A Debian kernel names its package; this machine's kernel (scripts/observe --host) is none.
-    jq -e --arg r "$rel" '.release == $r and
+    jq -e --arg r "$rel" "$at"' | .release == $r and
                           if .source == "host" then .package == null and .packageVersion == null
                           else (.package | test("^linux-(image|binary)-")) and (.packageVersion | length > 0)
                                and .source == "debian" end' "$f" >/dev/null \
@@ -247,7 +248,7 @@ EOF
   while read -r kind pkg reason; do
     [[ $kind == observe ]] || { [[ -n $reason ]] || fail "$pkg: no reason"; continue; }
     n=$((n + 1)); rel=${pkg#linux-image-}
-    [[ -f $DK_REPO/matrix/observations/$rel.json && -f $DK_REPO/Fixtures/kernels/$rel/report.json ]] || missing+=("$rel")
+    [[ -f $DK_REPO/matrix/observations/$rel.json && -f $DK_REPO/Fixtures/kernels/$rel/serial-excerpt.log ]] || missing+=("$rel")
   done <<<"$parsed"
   ((n >= 16)) || fail "only $n kernels listed"
   ((${#missing[@]} == 0)) || fail "listed but not observed: ${missing[*]}"
@@ -469,11 +470,12 @@ move.fromTheFuture: not in the catalogue"
   echo '{"tool": "iproute2 6.1.0", "verdicts": {}, "agrees": true, "disagreements": []}' >"$tmp/wrec.json"
   echo '{"ok": true, "runs": []}' >"$tmp/fprint.json"
   obs_write_results "$out" "$tmp/report.json" "$tmp/serial.log" "$r" "linux-image-$r" 6.1.192-2 "$tmp/wrec.json" "$tmp/fprint.json"
-  jq -e --arg r "$r" '. == {release: $r, version: "#1 SMP Debian 6.1.192-2", package: ("linux-image-" + $r),
-                            packageVersion: "6.1.192-2", source: "debian"}' \
-    "$out/Fixtures/kernels/$r/identity.json" >/dev/null || fail "identity: $(cat "$out/Fixtures/kernels/$r/identity.json")"
-  jq -e '.x == true' "$out/Fixtures/kernels/$r/report.json" >/dev/null
-  # The excerpt leaves the report's body out (it is report.json).
+  jq -e --arg r "$r" '.kernel == {release: $r, version: "#1 SMP Debian 6.1.192-2", package: ("linux-image-" + $r),
+                                    packageVersion: "6.1.192-2", source: "debian"}' \
+    "$out/matrix/observations/$r.json" >/dev/null || fail "identity: $(jq -c .kernel "$out/matrix/observations/$r.json")"
+  # The identity and the report are stored once, in the observation: the kernel's folder holds the log only.
+  expect_eq "$(ls "$out/Fixtures/kernels/$r")" serial-excerpt.log
+  # The excerpt leaves the report's body out (it is the observation's report).
   expect_eq "$(cat "$out/Fixtures/kernels/$r/serial-excerpt.log")" \
 "LINKCAPS-REPORT-BEGIN
     (60 lines of JSON: the report)
@@ -489,7 +491,7 @@ LINKCAPS-UNAME-V #1 ignored"
   echo '{"probe": {}}' >"$tmp/report2.json"
   printf 'LINKCAPS-UNAME-V #1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1\r\n' >"$tmp/serial2.log"
   obs_write_results "$out" "$tmp/report2.json" "$tmp/serial2.log" r7 linux-image-r7 7.2.13-1
-  expect_eq "$(jq -r .version "$out/Fixtures/kernels/r7/identity.json")" "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1"
+  expect_eq "$(jq -r .kernel.version "$out/matrix/observations/r7.json")" "#1 SMP PREEMPT_DYNAMIC Debian 7.2.13-1"
   expect_eq "$(jq -c 'keys' "$out/matrix/observations/r7.json")" '["kernel","report"]'
 }
 

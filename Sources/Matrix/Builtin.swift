@@ -1,6 +1,6 @@
-/// The catalogue and observations the binary carries (generated into BuiltinData.swift from matrix/), so
-/// that an installed `linkcaps matrix` or `linkcaps audit` answers the same as one run in a checkout.
-/// `--catalogue` and `--observations` replace them.
+/// The catalogue and observations the binary carries (matrix/, written into BuiltinData.swift at build time by
+/// Plugins/BuiltinDataPlugin), so that an installed `linkcaps matrix` or `linkcaps audit` answers the same as
+/// one run in a checkout. `--catalogue` and `--observations` replace them.
 public enum Builtin {
     /// matrix/catalogue.json as it was when the binary was built.
     public static var catalogueBytes: [UInt8] { bytes(BuiltinData.catalogue) }

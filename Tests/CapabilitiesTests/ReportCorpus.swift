@@ -3,8 +3,8 @@ import JSONText
 import Foundation
 import TestSupport
 
-/// Every report the repository holds, as bytes, with where it came from: the kernel fixtures, the reports
-/// inside the observations, the audit's fleet files, the constructed reports of the policy tests, and the
+/// Every report the repository holds, as bytes, with where it came from: the reports inside the
+/// observations (the kernels' own, stored once), the audit's fleet files, the constructed reports of the policy tests, and the
 /// report cases of schemas/tests (materialised from their JSON Patch, as scripts/check-schemas does).
 enum ReportCorpus {
     struct Document {
@@ -41,7 +41,7 @@ enum ReportCorpus {
 
     static let stored: [Document] = {
         var documents: [Document] = []
-        for path in files("Fixtures/kernels", suffix: "report.json") + ["Tests/MatrixTests/Fleet/host-a/report.json"]
+        for path in ["Tests/MatrixTests/Fleet/host-a/report.json"]
             + files("Tests/PolicyTests/Constructed", suffix: ".json") {
             documents.append(Document(name: path, bytes: bytes(path)))
         }

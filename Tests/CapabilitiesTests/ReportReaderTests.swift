@@ -69,7 +69,10 @@ struct ReportReaderTests {
     }
 
     @Test func everyStoredReportIsReadAlikeByBoth() {
-        #expect(ReportCorpus.stored.count >= 19 + 17 + 40, "the corpus was not found (\(ReportCorpus.stored.count))")
+        // host-a and the constructed, the observations' (each kernel's report, stored once there), the fleet lines.
+        #expect(ReportCorpus.stored.count >= 3 + 17 + 40, "the corpus was not found (\(ReportCorpus.stored.count))")
+        #expect(ReportCorpus.stored.filter { $0.name.hasSuffix("#/report") }.count
+                == ReportCorpus.files("matrix/observations", suffix: ".json").count, "an observation without its report")
         var accepted = 0
         for document in ReportCorpus.stored {
             let d = Self.decide(document.bytes)

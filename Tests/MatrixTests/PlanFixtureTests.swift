@@ -1,6 +1,7 @@
 import Capabilities
 import Foundation
 @testable import linkcaps
+import Matrix
 import Policy
 import Testing
 import TestSupport
@@ -29,14 +30,16 @@ struct PlanFixtureTests {
     }
 
     @Test func storedPlansAreCurrent() throws {
-        let kernels = Support.packageRoot.appendingPathComponent("Fixtures/kernels")
-        let releases = try FileManager.default.contentsOfDirectory(atPath: kernels.path).sorted()
+        // Each kernel's report is stored once, in its observation.
+        let observations = Support.packageRoot.appendingPathComponent("matrix/observations")
+        let releases = try FileManager.default.contentsOfDirectory(atPath: observations.path)
+            .filter { $0.hasSuffix(".json") }.map { String($0.dropLast(5)) }.sorted()
         #expect(!releases.isEmpty)
         let update = ProcessInfo.processInfo.environment["UPDATE_FIXTURES"] == "1"
         if update { try FileManager.default.createDirectory(at: Self.plansDir, withIntermediateDirectories: true) }
         var expected: Set<String> = []
         for release in releases {
-            let report = try Report.decode(Data(contentsOf: kernels.appendingPathComponent("\(release)/report.json")))
+            let report = try Observation.decode(Support.bytes("matrix/observations/\(release).json")).report
             for (direction, request) in Self.requests(report) {
                 let name = "\(release).\(direction).json"
                 expected.insert(name)
@@ -52,8 +55,7 @@ struct PlanFixtureTests {
     }
 
     @Test func documentCarriesItsVersionAndThePlan() throws {
-        let report = try Report.decode(Data(contentsOf: Support.packageRoot
-            .appendingPathComponent("Fixtures/kernels/6.1.0-56-cloud-amd64/report.json")))
+        let report = try Observation.decode(Support.bytes("matrix/observations/6.1.0-56-cloud-amd64.json")).report
         let plan = try Planner.plan(Self.requests(report)[0].1)
         let json = try JSONSerialization.jsonObject(with: Data(PlanDocument(plan: plan).json().utf8)) as? [String: Any]
         #expect(json?["schemaVersion"] as? Int == PlanDocument.schemaVersion)

@@ -3,7 +3,7 @@ import Foundation
 import Policy
 import Testing
 
-/// Every stored report, observed (Fixtures/kernels/*/report.json, matrix/observations/*.json) or constructed
+/// Every stored report, observed (matrix/observations/*.json, each kernel's report stored once) or constructed
 /// (Tests/PolicyTests/Constructed/*.json), through the policy with one fixed device, checked against the plan
 /// written down for that kernel in Tests/PolicyTests/Expectations/<release>.json. A report without an
 /// expectation fails, naming it: a new kernel needs a decision on paper before its plans are trusted.
@@ -53,11 +53,6 @@ struct StoredKernelPlanTests {
 
     static let reports: [(source: String, release: String, report: Report)] = {
         var found: [(String, String, Report)] = []
-        for dir in PolicyFixtures.list("Fixtures/kernels") {
-            let path = "Fixtures/kernels/\(dir)/report.json"
-            if let report = try? PolicyFixtures.report(path) { found.append((path, report.kernel.release, report)) }
-            else { found.append((path, dir, Reports.empty)) }  // unreadable: the test names it
-        }
         for file in PolicyFixtures.list("matrix/observations") where file.hasSuffix(".json") {
             let path = "matrix/observations/\(file)"
             found.append((path, String(file.dropLast(5)), (try? PolicyFixtures.observedReport(path)) ?? Reports.empty))
