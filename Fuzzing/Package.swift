@@ -22,7 +22,7 @@ let package = Package(
                                                    .product(name: "Netlink", package: "linkcaps"),
                                                    .product(name: "Policy", package: "linkcaps")],
                 swiftSettings: [.swiftLanguageMode(.v6)]),
-        fuzzer("netconf", "HostDevice", "Netlink"),
+        fuzzer("netconf", "HostDevice", "Netlink", "Capabilities"),
         fuzzer("environment", "HostDevice", "Netlink"),
         fuzzer("state", "HostDevice", "Policy", "Netlink", "Capabilities"),
         fuzzer("cache-file", "CapabilityCache", "Capabilities"),

@@ -1,3 +1,4 @@
+import Capabilities
 import FuzzSupport
 @testable import HostDevice
 import Netlink
@@ -28,12 +29,13 @@ func fuzzNetConf(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
 
 /// What ADD, CHECK and DEL compute from a configuration before the first system call.
 private func derive(_ conf: NetConf) {
-    // A device is looked up by name, then by altname (Inspect.link(named:)); hwaddr is compared lowercased.
+    // A device is looked up by name, then by altname (Inspect.link(named:)); hwaddr, parsed already, is
+    // compared by its bytes and printed in messages.
     if let device = conf.device {
         encodeAsSent(LinkRequest.get(name: device))
         encodeAsSent(LinkRequest.get(altName: device))
     }
-    _ = conf.hwaddr?.lowercased()
+    if let mac = conf.hwaddr { invariant(MACAddress(mac.description) == mac, "hwaddr does not read back: \(mac)") }
     _ = StateStore.fileName(network: conf.name, containerID: "c", ifname: "eth0")
     // prevResult has the shape of an IPAM result: its addresses and routes become requests in the container.
     guard let result = conf.prevResult else { return }
