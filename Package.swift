@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Matrix", targets: ["Matrix", "FleetOutput"]),
         // For the fuzz targets (Fuzzing/Package.swift), which reach the plugin's parsers from another package.
         .library(name: "HostDevice", targets: ["HostDevice"]),
+        .library(name: "JSONText", targets: ["JSONText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -51,6 +52,7 @@ let package = Package(
         // literals (the documents stay once, under matrix/; nothing generated is committed).
         .executableTarget(name: "BuiltinDataGenerator", path: "Plugins/BuiltinDataGenerator"),
         .plugin(name: "BuiltinDataPlugin", capability: .buildTool(), dependencies: ["BuiltinDataGenerator"]),
+        .target(name: "Observing", dependencies: ["JSONText"], swiftSettings: swift6),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls", system], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",
@@ -81,7 +83,8 @@ let package = Package(
         .executableTarget(
             name: "linkcaps",
             dependencies: [
-                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice", "SystemCalls", system,
+                "Probe", "Capabilities", "Policy", "KernelFacts", "CapabilityCache", "Matrix", "FleetOutput", "HostDevice", "Observing", "JSONText",
+                "SystemCalls", system,
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swift6),
@@ -97,6 +100,7 @@ let package = Package(
                     swiftSettings: swift6),
         .testTarget(name: "ProbeTests", dependencies: ["Probe", "Capabilities", "Namespaces", "Netlink", "SystemCalls", system, "TestSupport"],
                     swiftSettings: swift6),
+        .testTarget(name: "ObservingTests", dependencies: ["Observing", "JSONText", "SystemCalls", system, "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps",
                                                          "TestSupport"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift6),

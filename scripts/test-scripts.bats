@@ -5,6 +5,9 @@
 setup_file() {
   tmp=$(mktemp -d)
   export tmp DK_BUILD=$tmp/build
+  # The judgements are `linkcaps observation` (scripts/test-scripts builds it): without it nothing here is
+  # tested, so that is a failure, not a pass.
+  [[ -x ${OBSERVE_TOOL:-} ]] || { echo "OBSERVE_TOOL is not set to a built linkcaps: run scripts/test-scripts" >&2; return 1; }
 }
 
 teardown_file() { rm -rf "$tmp"; }

@@ -1,4 +1,5 @@
 import Capabilities
+import JSONText
 import Namespaces
 import Netlink
 import Policy

@@ -1,4 +1,5 @@
 import Glibc
+import JSONText
 import Netlink
 
 /// Puts an IPAM result's addresses and routes on the interface in the container, as the reference plugin

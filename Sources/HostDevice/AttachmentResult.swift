@@ -1,3 +1,5 @@
+import JSONText
+
 /// An ADD result in the input's version: prevResult's interfaces, ours appended, then what IPAM gave (its
 /// IPs pointing at ours), else what prevResult had.
 enum AttachmentResult {

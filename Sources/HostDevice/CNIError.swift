@@ -1,3 +1,5 @@
+import JSONText
+
 /// A CNI error: the spec's code, a message and details, printed as JSON on stdout with exit status 1.
 public struct CNIError: Error, CustomStringConvertible, Sendable {
     public enum Code: Int, Sendable {

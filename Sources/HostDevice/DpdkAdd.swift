@@ -1,3 +1,5 @@
+import JSONText
+
 /// DPDK mode (a PCI function a userspace driver holds, no net device): ADD moves nothing. It records who
 /// has the function (one pod at a time: the state lock serialises ADDs, so a second one sees the record),
 /// runs IPAM and returns its addresses unconfigured, for the pod's driver to use. DEL (in Del) and GC undo

@@ -1,4 +1,5 @@
 import Glibc
+import JSONText
 
 /// Delegation to an IPAM plugin: executed from CNI_PATH with our stdin and environment, as the spec says.
 enum IPAM {

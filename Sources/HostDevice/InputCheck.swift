@@ -1,4 +1,5 @@
 import Capabilities
+import JSONText
 import Netlink
 
 /// Checks for text that reaches the kernel or the file system, from whatever source (configuration,
@@ -54,11 +55,7 @@ enum InputCheck {
 
     /// A value shown in an error message: itself when short, else its start and its length, so that a
     /// 40 KB name does not become a 40 KB error.
-    static func shown(_ value: String) -> String {
-        let limit = 64
-        guard value.utf8.count > limit else { return "\"\(value)\"" }
-        return "\"\(String(decoding: value.utf8.prefix(limit), as: UTF8.self))…\" (\(value.utf8.count) bytes)"
-    }
+    static func shown(_ value: String) -> String { JSONError.shown(value) }
 }
 
 /// The value of one hex digit (either case).

@@ -1,4 +1,5 @@
 import Capabilities
+import JSONText
 import Policy
 
 /// The network configuration on stdin, as host-device users know it, plus linkcaps' `strategy`.

@@ -1,5 +1,6 @@
 import Capabilities
 import Glibc
+import JSONText
 import Namespaces
 import Netlink
 import Policy

@@ -1,5 +1,6 @@
 import Capabilities
 import Glibc
+import JSONText
 import Netlink
 import Policy
 import SystemCalls

@@ -4,6 +4,14 @@ import Glibc
 public struct JSONError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// A value written by others, quoted for a message: cut at 64 bytes (with its length said), so that a
+    /// message stays one readable line whatever the input holds.
+    public static func shown(_ value: String) -> String {
+        let limit = 64
+        guard value.utf8.count > limit else { return "\"\(value)\"" }
+        return "\"\(String(decoding: value.utf8.prefix(limit), as: UTF8.self))…\" (\(value.utf8.count) bytes)"
+    }
 }
 
 /// The one reader of JSON written by others: the report reader (Capabilities), the audit's node lists

@@ -1,6 +1,7 @@
 import Capabilities
 import Glibc
 @testable import HostDevice
+import JSONText
 import Testing
 
 /// The network configuration (NetConf): every field, wrong types, and the bounds on what reaches the

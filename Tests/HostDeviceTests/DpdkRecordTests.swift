@@ -1,5 +1,6 @@
 import Foundation
 @testable import HostDevice
+import JSONText
 import Testing
 
 /// DPDK-mode state records (`"mode": "dpdk"`): read back as written, and refused by field, like the others,

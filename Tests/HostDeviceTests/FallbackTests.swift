@@ -2,6 +2,7 @@ import Capabilities
 import CapabilityCache
 import Foundation
 import Glibc
+import JSONText
 import Probe
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import JSONText
 import Testing
 
 /// One plugin a reference case runs: ours, or host-device 1.9.1 beside it on the same inputs. Each runs

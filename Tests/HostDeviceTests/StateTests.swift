@@ -1,6 +1,7 @@
 import Capabilities
 import Foundation
 @testable import HostDevice
+import JSONText
 import Policy
 import Testing
 

@@ -1,6 +1,7 @@
 import Capabilities
 import FuzzSupport
 @testable import HostDevice
+import JSONText
 import Netlink
 
 /// The network configuration on stdin (with a prevResult, an IPAM section, runtimeConfig): written by the

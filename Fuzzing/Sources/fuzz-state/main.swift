@@ -1,6 +1,7 @@
 import Capabilities
 import FuzzSupport
 @testable import HostDevice
+import JSONText
 import Netlink
 import Policy
 

@@ -1,8 +1,7 @@
-@testable import HostDevice
-import JSONText
+@testable import JSONText
 import Testing
 
-/// The plugin's JSON reader against RFC 8259: what the grammar accepts, what it refuses, and the choices
+/// The JSON tree's reader (the plugin's documents, the observations) against RFC 8259: what the grammar accepts, what it refuses, and the choices
 /// the RFC leaves to readers (duplicate keys, nesting depth, number size). No root needed.
 @Suite struct JSONReaderTests {
     static let accepted: [(String, JSON)] = [

@@ -1,8 +1,7 @@
-import JSONText
-
 /// A JSON value with object keys kept in order, so that a prevResult or an IPAM result passes through
 /// unchanged: what the plugin reads from others (configuration, prevResult, IPAM result, its state files)
-/// and writes back. Read by JSONText's scanner, the one reader of JSON written by others.
+/// and writes back, and the observations scripts/observe assembles (whose capability order is the
+/// witness's). Read by the scanner, the one reader of JSON written by others.
 public enum JSON: Equatable, Sendable {
     case null
     case bool(Bool)
@@ -80,11 +79,48 @@ extension JSON {
         }
     }
 
-    static func quote(_ s: String, into out: inout String) {
+    /// Indented two spaces a level, one member or element a line, `"key": value`: the layout of jq's
+    /// output, in which the committed observations were first written, so that rewriting one changes only
+    /// what changed: strings escaped as jq does (\\b, \\f, and DEL as \\u007f).
+    public var prettyText: String {
+        var out = ""
+        writePretty(into: &out, indent: 0)
+        return out + "\n"
+    }
+
+    func writePretty(into out: inout String, indent: Int) {
+        func newline(_ level: Int) { out += "\n" + String(repeating: " ", count: 2 * level) }
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            out += "["
+            for (i, item) in items.enumerated() {
+                out += i > 0 ? "," : ""
+                newline(indent + 1)
+                item.writePretty(into: &out, indent: indent + 1)
+            }
+            newline(indent)
+            out += "]"
+        case .object(let pairs) where !pairs.isEmpty:
+            out += "{"
+            for (i, (key, value)) in pairs.enumerated() {
+                out += i > 0 ? "," : ""
+                newline(indent + 1)
+                JSON.quote(key, into: &out, jqEscapes: true)
+                out += ": "
+                value.writePretty(into: &out, indent: indent + 1)
+            }
+            newline(indent)
+            out += "}"
+        case .string(let s): JSON.quote(s, into: &out, jqEscapes: true)
+        default: write(into: &out)
+        }
+    }
+
+    static func quote(_ s: String, into out: inout String, jqEscapes: Bool = false) {
         out += "\""
         // Most strings (names, paths, ids) need no escape: appended whole, not scalar by scalar (the state
         // records written twice per ADD spent about 0.3 M instructions here, callgrind).
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || (jqEscapes && $0 == 0x7F) }) {
             out += s
             out += "\""
             return
@@ -96,7 +132,9 @@ extension JSON {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            case "\u{08}" where jqEscapes: out += "\\b"
+            case "\u{0C}" where jqEscapes: out += "\\f"
+            case _ where scalar.value < 0x20 || (jqEscapes && scalar.value == 0x7F):
                 let hex = String(scalar.value, radix: 16)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)
@@ -137,7 +175,7 @@ extension JSON {
                 _ = scanner.peek()
                 let offset = scanner.at
                 let key = scanner.value(try scanner.key())
-                guard keys.insert(key).inserted else { throw JSONError("duplicate key \(InputCheck.shown(key)) at byte \(offset)") }
+                guard keys.insert(key).inserted else { throw JSONError("duplicate key \(JSONError.shown(key)) at byte \(offset)") }
                 pairs.append((key, try read(&scanner)))
             } while try scanner.nextMember()
             return .object(pairs)
