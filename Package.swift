@@ -91,7 +91,7 @@ let package = Package(
 
         // Shared by the test targets, which cannot depend on one another: a regular target, so `swift build` builds
         // it in every configuration, and it imports no Testing (`swift build -c release` failed on that).
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swift6),
+        .target(name: "TestSupport", dependencies: ["JSONText"], path: "Tests/TestSupport", swiftSettings: swift6),
         .testTarget(name: "TestSupportTests", dependencies: ["TestSupport"], swiftSettings: swift6),
         .testTarget(name: "SystemCallsTests", dependencies: ["SystemCalls", system, "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "NetlinkTests", dependencies: ["Netlink", "Namespaces", "CShims", "SystemCalls", system, "TestSupport"],
@@ -104,8 +104,9 @@ let package = Package(
         .testTarget(name: "MatrixTests", dependencies: ["Matrix", "FleetOutput", "Capabilities", "Policy", "Probe", "linkcaps",
                                                          "TestSupport"],
                     exclude: ["Golden", "Fleet"], swiftSettings: swift6),
+        .testTarget(name: "FleetOutputTests", dependencies: ["FleetOutput", "Capabilities", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "JSONTextTests", dependencies: ["JSONText"], swiftSettings: swift6),
-        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "JSONText", "TestSupport"], swiftSettings: swift6),
+        .testTarget(name: "CapabilitiesTests", dependencies: ["Capabilities", "TestSupport"], swiftSettings: swift6),
         .testTarget(name: "PolicyTests", dependencies: ["Policy", "Capabilities"], exclude: ["Constructed", "Expectations"],
                     swiftSettings: swift6),
         .testTarget(name: "HostDeviceTests", dependencies: ["HostDevice", "Capabilities", "JSONText", "CapabilityCache", "Netlink", "Policy",

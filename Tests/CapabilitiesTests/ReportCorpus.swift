@@ -1,5 +1,4 @@
 import Capabilities
-import JSONText
 import Foundation
 import TestSupport
 
@@ -24,21 +23,6 @@ enum ReportCorpus {
         Array((try? Data(contentsOf: URL(fileURLWithPath: root + "/" + relative))) ?? Data())
     }
 
-    /// The raw bytes of a top-level member (an observation's report), cut out of the document unchanged.
-    static func member(_ name: String, of document: [UInt8]) -> [UInt8]? {
-        document.withUnsafeBytes { buffer -> [UInt8]? in
-            var scanner = JSONScanner(buffer)
-            var found: [UInt8]?
-            try? scanner.object { scanner, key in
-                _ = scanner.peek()
-                let start = scanner.at
-                try scanner.skipValue()
-                if scanner.equals(key, Array(name.utf8)) { found = Array(buffer[start..<scanner.at]) }
-            }
-            return found
-        }
-    }
-
     static let stored: [Document] = {
         var documents: [Document] = []
         for path in ["Tests/MatrixTests/Fleet/host-a/report.json"]
@@ -46,7 +30,7 @@ enum ReportCorpus {
             documents.append(Document(name: path, bytes: bytes(path)))
         }
         for path in files("matrix/observations", suffix: ".json") {
-            if let report = member("report", of: bytes(path)) { documents.append(Document(name: path + "#/report", bytes: report)) }
+            if let report = Observations.member("report", of: bytes(path)) { documents.append(Document(name: path + "#/report", bytes: report)) }
         }
         for path in ["Tests/MatrixTests/Fleet/fleet.jsonl", "Tests/MatrixTests/Fleet/broken.jsonl"] {
             let lines = bytes(path).split(separator: 0x0A, omittingEmptySubsequences: false)

@@ -1,6 +1,7 @@
 import Capabilities
 import Foundation
 import Testing
+import TestSupport
 
 /// ReportReader (the lean read the audit and the plugin use) held against JSONDecoder over Report's
 /// Codable types (the definition): the same documents are reports for both, with the same values for
@@ -180,7 +181,7 @@ struct ReportReaderTests {
 
     // MARK: adversarial input
 
-    static let real: String = String(decoding: ReportCorpus.member(
+    static let real: String = String(decoding: Observations.member(
         "report", of: ReportCorpus.bytes("matrix/observations/6.1.0-56-cloud-amd64.json"))!, as: UTF8.self)
 
     static func reason(_ text: String) -> String? {

@@ -12,22 +12,8 @@ enum Support {
         Array(try Data(contentsOf: packageRoot.appendingPathComponent(relative)))
     }
 
-    /// This machine's observation (the one `scripts/observe --host` wrote: its kernel's source is "host"),
-    /// the real report the audit and NFD tests start from. Found by that mark, not by name, so a new build
-    /// of this machine's kernel needs no edit here.
-    static let hostObservation: (path: String, release: String) = {
-        let dir = packageRoot.appendingPathComponent("matrix/observations")
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).filter { $0.hasSuffix(".json") }
-        let hosts = files.sorted().compactMap { file -> (String, String)? in
-            guard let data = try? Data(contentsOf: dir.appendingPathComponent(file)),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let kernel = object["kernel"] as? [String: Any], kernel["source"] as? String == "host",
-                  let release = kernel["release"] as? String else { return nil }
-            return ("matrix/observations/\(file)", release)
-        }
-        precondition(hosts.count == 1, "expected one observation of this machine (kernel.source \"host\"), found \(hosts)")
-        return hosts[0]
-    }()
+    /// This machine's observation, the real report the audit tests start from (TestSupport's Observations.host).
+    static var hostObservation: (path: String, release: String) { Observations.host }
 
     /// The linkcaps executable SwiftPM built beside the test bundle.
     static var linkcaps: URL {

@@ -1,17 +1,23 @@
 import Capabilities
 import FleetOutput
 import Foundation
-import Matrix
 import Testing
 import TestSupport
 
 struct NFDFeatureFileTests {
-    func report(_ release: String = Support.hostObservation.release) throws -> Report {
-        try Observation.decode(Support.bytes("matrix/observations/\(release).json")).report
+    /// A real report: the one inside the observation of `release` (this machine's by default).
+    func report(_ release: String = Observations.host.release) throws -> Report {
+        try Report.decode(Data(Observations.report(release)))
+    }
+
+    /// The built CLI, run in the repository; returns (status, stdout, stderr).
+    func linkcaps(_ arguments: [String]) throws -> (Int32, String, String) {
+        let run = try Subprocess.run([BuiltBinary.linkcaps] + arguments, directory: TestEnvironment.repository)
+        return (run.status, run.stdout, run.stderr)
     }
 
     @Test func everyLineIsAValidLabel() throws {
-        for release in [Support.hostObservation.release, "6.12.117+deb12-cloud-amd64"] {
+        for release in [Observations.host.release, "6.12.117+deb12-cloud-amd64"] {
             let report = try report(release)
             let text = NFDFeatureFile.render(report)
             let lines = text.split(separator: "\n").filter { !$0.hasPrefix("#") }
@@ -77,10 +83,10 @@ struct NFDFeatureFileTests {
 
     /// `linkcaps probe --format nfd --expires-after` as the DaemonSet runs it (root: it probes), and its refusals.
     @Test func commandLineExpiryRefusals() throws {
-        let (s1, _, e1) = try Support.run(Support.linkcaps, ["probe", "--json", "--expires-after", "2h"])
+        let (s1, _, e1) = try linkcaps(["probe", "--json", "--expires-after", "2h"])
         #expect(s1 == 64)
         #expect(e1.contains("--expires-after needs --format nfd"), "\(e1)")
-        let (s2, _, e2) = try Support.run(Support.linkcaps, ["probe", "--format", "nfd", "--expires-after", "2w"])
+        let (s2, _, e2) = try linkcaps(["probe", "--format", "nfd", "--expires-after", "2w"])
         #expect(s2 == 64)
         #expect(e2.contains("want a duration"), "\(e2)")
     }
@@ -91,7 +97,7 @@ struct NFDFeatureFileTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = Int(Date().timeIntervalSince1970)
-        let (status, _, err) = try Support.run(Support.linkcaps, [
+        let (status, _, err) = try linkcaps([
             "probe", "--format", "nfd", "--no-cache", "--features-dir", dir.path, "--expires-after", "90m"])
         let after = Int(Date().timeIntervalSince1970)
         #expect(status == 0, "\(err)")
