@@ -52,7 +52,7 @@ let package = Package(
         // literals (the documents stay once, under matrix/; nothing generated is committed).
         .executableTarget(name: "BuiltinDataGenerator", path: "Plugins/BuiltinDataGenerator"),
         .plugin(name: "BuiltinDataPlugin", capability: .buildTool(), dependencies: ["BuiltinDataGenerator"]),
-        .target(name: "Observing", dependencies: ["JSONText"], swiftSettings: swift6),
+        .target(name: "Observing", dependencies: ["JSONText", "Probe"], swiftSettings: swift6),
         .target(name: "FleetOutput", dependencies: ["Capabilities", "Policy", "SystemCalls", system], swiftSettings: swift6),
         // The CNI plugin: no KernelFacts here, so the executable never links libkmod.
         .target(name: "HostDevice", dependencies: ["JSONText", "Policy", "CapabilityCache", "Netlink", "Namespaces", "Capabilities",

@@ -1,4 +1,5 @@
 import JSONText
+import Probe
 
 /// The footprint of a guest's two probe runs (scripts/observe): the default run (`linkcaps probe --json
 /// --no-cache`, between the snapshots "base" and "plain") and the --load-modules run (between "plain" and
@@ -34,8 +35,8 @@ public enum GuestFootprint {
 }
 
 /// This host's footprint (scripts/observe --host). The machine is shared: other work adds and removes
-/// links, namespaces and files meanwhile. Only what the probe or the witness can make is judged: the links
-/// lcp0, lcf0, lcq0, the witness's lcr0 and lcwk0 (a veth's peer adds "p"), the witness's named namespaces
+/// links, namespaces and files meanwhile. Only what the probe or the witness can make is judged: the probe's
+/// links (ProbeNames), the witness's lcr0 and lcwk0 (a veth's peer adds "p"), the witness's named namespaces
 /// (lcw…) with their mounts and files, the probe's cache directory, and modules (a link kind the kernel
 /// lacks makes it load one). The other changes are counted per kind.
 public enum HostFootprint {
@@ -56,8 +57,11 @@ public enum HostFootprint {
         let parts = item.split(separator: " ", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "link", !parts[1].isEmpty, parts[1].allSatisfy({ $0.isASCII && $0.isNumber })
         else { return false }
-        var name = parts[2]
-        if name.hasSuffix("p") { name = name.dropLast() }
-        return ["lcp0", "lcf0", "lcq0", "lcr0", "lcwk0"].contains(name)
+        if ProbeNames.isProbeLink(parts[2]) { return true }
+        let name = parts[2].hasSuffix("p") ? parts[2].dropLast() : parts[2]
+        return witnessLinks.contains(String(name))
     }
+
+    /// The links scripts/witness/witness.sh makes (a shell of its own, so its names are stated here).
+    static let witnessLinks = ["lcr0", "lcwk0"]
 }

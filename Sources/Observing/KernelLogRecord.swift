@@ -1,3 +1,5 @@
+import Probe
+
 /// One line of the kernel log as a snapshot's "kmsg" item holds it ("<4>[    1.234567] text"), and what the
 /// footprint makes of it.
 struct KernelLogRecord: Equatable {
@@ -29,7 +31,8 @@ struct KernelLogRecord: Equatable {
     /// The notice a kernel prints when the probe renames its link: the one line naming a probe link that a
     /// default run may leave (info level or quieter).
     var isRenameNotice: Bool {
-        level >= 5 && (text == "lcf0: renamed from lcp0" || text == "lcf0: renamed from lcp0 (while UP)")
+        let notice = "\(ProbeNames.final): renamed from \(ProbeNames.original)"
+        return level >= 5 && (text == notice || text == notice + " (while UP)")
     }
 
     /// The warning the kernel prints when it commits part of a failed link change: the experiment that asks
@@ -45,24 +48,14 @@ struct KernelLogRecord: Equatable {
         return !number.isEmpty && number.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
-    /// Whether the text names one of the probe's links (lcp0, lcf0, lcq0, lck<N>, their veth peers "…p",
-    /// lc-probe-altname0) as a whole word, a word being letters, digits, "_" and "-".
+    /// Whether the text names one of the probe's links (ProbeNames.isProbeLink) as a whole word, a word being
+    /// letters, digits, "_" and "-".
     var namesAProbeLink: Bool {
         func isWordByte(_ b: UInt8) -> Bool {
             (0x30...0x39).contains(b) || (0x41...0x5A).contains(b) || (0x61...0x7A).contains(b) || b == 0x5F || b == 0x2D
         }
         return text.utf8.split(whereSeparator: { !isWordByte($0) }).contains { word in
-            Self.isProbeLinkName(String(decoding: word, as: UTF8.self))
+            ProbeNames.isProbeLink(String(decoding: word, as: UTF8.self))
         }
-    }
-
-    static func isProbeLinkName(_ word: String) -> Bool {
-        if word == "lc-probe-altname0" { return true }
-        var name = Substring(word)
-        if name.hasSuffix("p") { name = name.dropLast() }
-        if ["lcp0", "lcf0", "lcq0"].contains(name) { return true }
-        guard name.hasPrefix("lck") else { return false }
-        let number = name.dropFirst(3)
-        return !number.isEmpty && number.allSatisfy { $0.isASCII && $0.isNumber }
     }
 }

@@ -44,15 +44,3 @@ struct Conclusion {
         return Conclusion(.inconclusive, "unexpected \(error.errno.name)" + (error.extack.map { ": \($0)" } ?? ""), evidence)
     }
 }
-
-/// The names the experiments use inside their scratch namespaces.
-enum ProbeNames {
-    static let original = "lcp0"
-    static let final = "lcf0"
-    static let bystander = "lcq0"
-    static let altName = "lc-probe-altname0"
-    static let newIfindex: Int32 = 4242
-    /// Sent with the move by move.mtuMacInSameRequest: differ from every kind's default (1500, random MAC).
-    static let mtu: UInt32 = 1400
-    static let mac: [UInt8] = [0x02, 0x6c, 0x63, 0x70, 0x00, 0x01]  // locally administered, unicast
-}

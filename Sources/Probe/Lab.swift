@@ -36,7 +36,7 @@ final class Lab {
     @discardableResult
     func makeLink(_ name: String, in side: Side = .source, up: Bool = false) throws -> LinkMessage {
         let socket = requests(side)
-        try socket.perform(.create(name: name, kind: kind, peerName: kind == "veth" ? name + "p" : nil, up: up))
+        try socket.perform(.create(name: name, kind: kind, peerName: kind == "veth" ? ProbeNames.peer(of: name) : nil, up: up))
         guard let link = try socket.link(named: name) else {
             throw NetlinkError(errno: .operationNotSupportedByDevice, extack: "link \(name) vanished after creation", operation: "RTM_GETLINK")
         }

@@ -75,8 +75,8 @@ public struct LinkKindChoice: Equatable, Sendable {
     private mutating func tryCreating(_ kind: String, offset: Int, on socket: RouteSocket, loadNote: String?)
         throws -> Bool
     {
-        let request = LinkRequest.create(name: "lck\(offset)", kind: kind,
-                                         peerName: kind == "veth" ? "lck\(offset)p" : nil)
+        let name = ProbeNames.kindTrial(offset)
+        let request = LinkRequest.create(name: name, kind: kind, peerName: kind == "veth" ? ProbeNames.peer(of: name) : nil)
         do {
             try socket.perform(request)
             self.kind = kind

@@ -120,11 +120,12 @@ struct JudgementRuleTests {
 
     @Test func hostRunJudgesOnlyItsOwn() {
         let before = Snapshot(sorting: ["link 1 lo", "link 7185 lcpB", "mount /proc proc", "run /run/dbus"])
-        let after = Snapshot(sorting: ["link 1 lo", "link 9 lcp0", "link 10 lcp0p", "link 11 lcpX", "mount /proc proc", "netns cni-1",
-                                     "run /run/netns/lcws1", "run /run/netns/cni-1", "run /run/podman"])
+        let after = Snapshot(sorting: ["link 1 lo", "link 9 lcp0", "link 10 lcp0p", "link 11 lcpX", "link 12 lck0", "link 13 lcwk0p",
+                                     "mount /proc proc", "netns cni-1", "run /run/netns/lcws1", "run /run/netns/cni-1", "run /run/podman"])
         let run = HostFootprint.judge(before: before, after: after, command: "linkcaps probe", exitStatus: "0")
-        #expect(run.problems == ["new link lcp0p (ifindex 10) in the initial namespace", "new link lcp0 (ifindex 9) in the initial namespace",
-                                 "new file /run/netns/lcws1"])
+        #expect(run.problems == ["new link lcp0p (ifindex 10) in the initial namespace", "new link lck0 (ifindex 12) in the initial namespace",
+                                 "new link lcwk0p (ifindex 13) in the initial namespace",
+                                 "new link lcp0 (ifindex 9) in the initial namespace", "new file /run/netns/lcws1"])
         #expect(run.unattributed?.map { "\($0.kind)=\($0.count)" } == ["link=2", "netns=1", "run=3"])
         let same = HostFootprint.judge(before: before, after: before, command: "linkcaps probe", exitStatus: "0")
         #expect(same.ok && same.json["gained"]?["run"] == .array([]) && same.json["unattributed"] == .object([]))
