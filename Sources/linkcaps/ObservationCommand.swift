@@ -159,9 +159,7 @@ struct ObservationCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The footprint member {ok, runs} from run files.")
         @Argument var runs: [String]
         func run() throws {
-            let items = try runs.map(json)
-            let ok = items.allSatisfy { $0["ok"] == .bool(true) }
-            emit(.object([("ok", .bool(ok)), ("runs", .array(items))]))
+            emit(Footprint.json(runs: try runs.map(json)))
         }
     }
 
